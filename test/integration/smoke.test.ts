@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   CreateTableCommand,
+  type DynamoDBClient,
   GetItemCommand,
   TransactWriteItemsCommand,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import {
   CreateQueueCommand,
