@@ -1,0 +1,34 @@
+/** Base class for failures talking to an AWS service. `retryable` tells the handler what to do. */
+export class AdapterError extends Error {
+  override name = 'AdapterError';
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options.retryable;
+  }
+}
+
+/** DynamoDB ledger read or write failed. */
+export class LedgerError extends AdapterError {
+  override name = 'LedgerError';
+}
+
+/** A CloudFront call failed; `code` is CloudFront's error code (e.g. TooManyInvalidationsInProgress). */
+export class CloudFrontError extends AdapterError {
+  override name = 'CloudFrontError';
+  readonly code: string;
+  /** True when CloudFront answered with an error, so the invalidation was definitely not created. */
+  readonly definite: boolean;
+
+  constructor(message: string, options: { retryable: boolean; code: string; definite: boolean; cause?: unknown }) {
+    super(message, options);
+    this.code = options.code;
+    this.definite = options.definite;
+  }
+}
+
+/** Listing the bucket for the planner's inventory failed or went past its request cap. */
+export class InventoryError extends AdapterError {
+  override name = 'InventoryError';
+}

@@ -1,0 +1,20 @@
+/** Base class for use-case failures; `retryable` decides whether the records come back. */
+export class CollectorError extends Error {
+  override name = 'CollectorError';
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options.retryable;
+  }
+}
+
+/** The budget says not now (hard monthly cap reached, or the in-flight quota is full). */
+export class DeferredError extends CollectorError {
+  override name = 'DeferredError';
+}
+
+/** A test-only crash injected between two steps of the collector (see `CollectorDeps.checkpoint`). */
+export class InjectedCrashError extends CollectorError {
+  override name = 'InjectedCrashError';
+}

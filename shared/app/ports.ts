@@ -1,0 +1,114 @@
+/**
+ * The interfaces the use cases need from the outside world. Adapters in `shared/adapters/`
+ * implement them over injected AWS SDK clients; the local stack and tests use the same adapters
+ * against local servers.
+ */
+
+/** Lifecycle of a ledger item: reserved -> issued -> completed, or released / timed-out. */
+export const LEDGER_STATUS = {
+  reserved: 'reserved',
+  issued: 'issued',
+  completed: 'completed',
+  released: 'released',
+  timedOut: 'timed-out',
+} as const;
+export type LedgerStatus = (typeof LEDGER_STATUS)[keyof typeof LEDGER_STATUS];
+
+/** Who asked for the invalidation. */
+export type LedgerSource = 'collector' | 'pipeline';
+
+/** The plan as stored: enough to re-issue the same CreateInvalidation on a retry. */
+export interface StoredPlan {
+  readonly paths: readonly string[];
+  readonly exactPaths: number;
+  readonly wildcardPaths: number;
+  readonly changed: number;
+  readonly collateral: number | null;
+}
+
+/** One unit of work in the ledger (DynamoDB item `MONTH#m / INV#unitKey`). */
+export interface LedgerEntry {
+  readonly unitKey: string;
+  /** UTC month `YYYY-MM` in which the paths were reserved (and are counted). */
+  readonly month: string;
+  /** UTC day of month (1..31) of the reservation, for the day counters. */
+  readonly day: number;
+  readonly distributionId: string;
+  readonly callerReference: string;
+  readonly status: LedgerStatus;
+  readonly plan: StoredPlan;
+  readonly messageCount: number;
+  readonly changedObjects: number;
+  readonly source: LedgerSource;
+  readonly reservedAt: number;
+  readonly firstEventAt?: number;
+  readonly issuedAt?: number;
+  readonly invalidationId?: string;
+  readonly completedAt?: number;
+  readonly latencyMs?: number;
+}
+
+/** Account-wide usage of one month. */
+export interface MonthUsage {
+  readonly paths: number;
+  readonly invalidations: number;
+}
+
+export type ReserveOutcome =
+  | { readonly kind: 'reserved' }
+  | { readonly kind: 'exists'; readonly entry: LedgerEntry }
+  | { readonly kind: 'cap-exceeded'; readonly usedPaths: number };
+
+/** The DynamoDB ledger and counters. */
+export interface Ledger {
+  /** The entry stored for a unit of work, if any (the idempotency lookup). */
+  findUnit(unitKey: string): Promise<LedgerEntry | undefined>;
+  /** Account-wide counters of a month (zero when nothing was counted yet). */
+  usage(month: string): Promise<MonthUsage>;
+  /**
+   * Writes the entry and adds its paths to every counter in one transaction. With `hardCap`,
+   * the account total never passes it (conditional update, race-free).
+   */
+  reserve(entry: LedgerEntry, options: { readonly hardCap?: number }): Promise<ReserveOutcome>;
+  /** Records the CloudFront invalidation id of a reserved entry. */
+  markIssued(entry: LedgerEntry, invalidationId: string, issuedAt: number): Promise<void>;
+  /** Gives the paths of a reserved entry back (CloudFront definitely did not create it). */
+  release(entry: LedgerEntry): Promise<void>;
+}
+
+/** In-flight invalidation paths of one distribution. */
+export interface InFlight {
+  readonly exactPaths: number;
+  readonly wildcardPaths: number;
+}
+
+export interface CreatedInvalidation {
+  readonly invalidationId: string;
+  readonly status: string;
+}
+
+/** CloudFront as the collector needs it. */
+export interface InvalidationGateway {
+  /** CreateInvalidation with a deterministic CallerReference (idempotent). */
+  createInvalidation(
+    distributionId: string,
+    callerReference: string,
+    paths: readonly string[],
+  ): Promise<CreatedInvalidation>;
+  /** Paths currently in progress for the distribution (cached for a few seconds). */
+  inFlight(distributionId: string): Promise<InFlight>;
+}
+
+/** SQS visibility changes for records that failed for a retryable reason. */
+export interface RetryQueue {
+  delay(entries: readonly { readonly receiptHandle: string; readonly seconds: number }[]): Promise<void>;
+}
+
+/** Bucket listings that give the planner its inventory. */
+export interface KeyLister {
+  /**
+   * Every key under `prefix`, or `undefined` when listing would take more requests than allowed
+   * (the planner then runs without an inventory).
+   */
+  listKeys(bucket: string, prefix: string): Promise<readonly string[] | undefined>;
+}

@@ -1,0 +1,119 @@
+import type { S3Change } from './events.ts';
+import { type RouteTable, routeChange, type SkipReason } from './routes.ts';
+
+/** Everything one batch asks of one distribution. */
+export interface DistributionGroup {
+  readonly distributionId: string;
+  /** SQS message ids whose changes route here: with the distribution, the unit of work. */
+  readonly messageIds: Set<string>;
+  /** Served CloudFront paths to invalidate (encoded). */
+  readonly paths: Set<string>;
+  /** Distinct changed objects (`bucket/key`). */
+  readonly objects: Set<string>;
+  /** Routes (by index) that fed this group. */
+  readonly routeIndexes: Set<number>;
+  /** Earliest S3 event time of the group, epoch ms (undefined when no record had one). */
+  firstEventAt: number | undefined;
+}
+
+/** A change that produced no path, with why (for the logs; never the object's content). */
+export interface SkippedChange {
+  readonly messageId: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly reason: SkipReason;
+}
+
+/** The batch split by distribution. */
+export interface GroupedBatch {
+  readonly groups: Map<string, DistributionGroup>;
+  readonly skipped: SkippedChange[];
+}
+
+/**
+ * Routes every change and groups the resulting paths by distribution.
+ *
+ * @param changes - parsed object changes of one batch
+ * @param table - compiled routes
+ */
+export function groupChanges(changes: readonly S3Change[], table: RouteTable): GroupedBatch {
+  const groups = new Map<string, DistributionGroup>();
+  const skipped: SkippedChange[] = [];
+  for (const change of changes) {
+    const hits = routeChange(table, change.bucket, change.key);
+    for (const hit of hits) {
+      if (!hit.ok) {
+        skipped.push({ messageId: change.messageId, bucket: change.bucket, key: change.key, reason: hit.reason });
+        continue;
+      }
+      let group = groups.get(hit.distributionId);
+      if (group === undefined) {
+        group = {
+          distributionId: hit.distributionId,
+          messageIds: new Set(),
+          paths: new Set(),
+          objects: new Set(),
+          routeIndexes: new Set(),
+          firstEventAt: undefined,
+        };
+        groups.set(hit.distributionId, group);
+      }
+      group.messageIds.add(change.messageId);
+      group.objects.add(`${change.bucket}/${change.key}`);
+      group.routeIndexes.add(hit.routeIndex);
+      for (const path of hit.servedPaths) group.paths.add(path);
+      const at = change.eventTime === undefined ? Number.NaN : Date.parse(change.eventTime);
+      if (!Number.isNaN(at) && (group.firstEventAt === undefined || at < group.firstEventAt)) group.firstEventAt = at;
+    }
+  }
+  return { groups, skipped };
+}
+
+/**
+ * The longest prefix shared by the paths, cut before any `*` (a path with `*` is planned as a wildcard
+ * ending there). Every wildcard the planner may choose extends this prefix, so an inventory listed under
+ * it is complete for the plan.
+ *
+ * @param paths - served CloudFront paths (non-empty for a useful answer)
+ */
+export function commonPathPrefix(paths: Iterable<string>): string {
+  let prefix: string | undefined;
+  for (const path of paths) {
+    const star = path.indexOf('*');
+    const candidate = star === -1 ? path : path.slice(0, star);
+    if (prefix === undefined) {
+      prefix = candidate;
+      continue;
+    }
+    let i = 0;
+    const end = Math.min(prefix.length, candidate.length);
+    while (i < end && prefix.charCodeAt(i) === candidate.charCodeAt(i)) i++;
+    prefix = prefix.slice(0, i);
+    if (prefix.length <= 1) break;
+  }
+  return prefix ?? '/';
+}
+
+/**
+ * The S3 key prefix (relative to the origin path) whose objects are served under a path prefix: drops
+ * the leading `/` and a trailing incomplete percent-escape, then decodes. Index-document paths
+ * (`/docs/`) map to `docs/`, which lists `docs/index.html` as well.
+ *
+ * @param pathPrefix - an encoded CloudFront path prefix starting with `/`
+ */
+export function keyPrefixOfPathPrefix(pathPrefix: string): string {
+  let text = pathPrefix.startsWith('/') ? pathPrefix.slice(1) : pathPrefix;
+  // Cut back to a whole escape sequence (a prefix may end inside `%C3%A9`).
+  while (true) {
+    const percent = text.lastIndexOf('%');
+    if (percent === -1 || percent + 3 <= text.length) break;
+    text = text.slice(0, percent);
+  }
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // A multi-byte character cut in half: drop escapes until it decodes.
+    const percent = text.lastIndexOf('%');
+    return percent === -1 ? text : keyPrefixOfPathPrefix(`/${text.slice(0, percent)}`);
+  }
+}

@@ -1,0 +1,133 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoLedger } from '../../shared/adapters/dynamodb-ledger.ts';
+import { LEDGER_STATUS, type LedgerEntry } from '../../shared/app/ports.ts';
+import { createDynamoClient } from '../helpers/aws-clients.ts';
+import { createLedgerTable, readMonth } from '../helpers/collector.ts';
+
+const MONTH = '2026-11';
+
+function buildEntry(unitKey: string, paths: string[], overrides: Partial<LedgerEntry> = {}): LedgerEntry {
+  return {
+    unitKey,
+    month: MONTH,
+    day: 21,
+    distributionId: 'E1SITE0000000A',
+    callerReference: `inv-${unitKey}`,
+    status: LEDGER_STATUS.reserved,
+    plan: { paths, exactPaths: paths.length, wildcardPaths: 0, changed: paths.length, collateral: null },
+    messageCount: 1,
+    changedObjects: paths.length,
+    source: 'collector',
+    reservedAt: Date.parse('2026-11-21T12:00:00Z'),
+    ...overrides,
+  };
+}
+
+describe('DynamoLedger', () => {
+  let dynamo: DynamoDBClient;
+  let tableName: string;
+  let ledger: DynamoLedger;
+
+  beforeAll(() => {
+    dynamo = createDynamoClient();
+  });
+
+  afterAll(() => {
+    dynamo.destroy();
+  });
+
+  beforeEach(async () => {
+    tableName = await createLedgerTable(dynamo);
+    ledger = new DynamoLedger(DynamoDBDocumentClient.from(dynamo), { tableName, retentionDays: 30 });
+  });
+
+  describe('reserve', () => {
+    it('returns the stored entry for a unit reserved before', async () => {
+      // Prepare
+      await ledger.reserve(buildEntry('unit-a', ['/a.html']), {});
+
+      // Act
+      const outcome = await ledger.reserve(buildEntry('unit-a', ['/other.html'], { reservedAt: Date.now() }), {});
+
+      // Assess
+      expect(outcome.kind).toBe('exists');
+      expect(outcome.kind === 'exists' ? outcome.entry.plan.paths : []).toEqual(['/a.html']);
+      expect((await ledger.usage(MONTH)).paths).toBe(1);
+    });
+
+    it('reserves a released unit again with a new attempt (regression: IdempotentParameterMismatch, stale entry)', async () => {
+      // Prepare
+      const first = buildEntry('unit-b', ['/a.html', '/b.html']);
+      await ledger.reserve(first, {});
+      await ledger.release(first);
+
+      // Act
+      const outcome = await ledger.reserve(
+        buildEntry('unit-b', ['/a.html', '/b.html'], { reservedAt: first.reservedAt + 5000 }),
+        {},
+      );
+
+      // Assess
+      expect(outcome.kind).toBe('reserved');
+      expect(await ledger.usage(MONTH)).toEqual({ paths: 2, invalidations: 1 });
+      expect((await ledger.findUnit('unit-b'))?.status).toBe(LEDGER_STATUS.reserved);
+    });
+
+    it('never passes the hard cap when many reservations race', async () => {
+      // Prepare
+      const entries = Array.from({ length: 12 }, (_, i) => buildEntry(`race-${i}`, [`/p-${i}.html`]));
+
+      // Act
+      const outcomes = await Promise.allSettled(entries.map((entry) => ledger.reserve(entry, { hardCap: 5 })));
+
+      // Assess
+      const reserved = outcomes.filter(
+        (outcome) => outcome.status === 'fulfilled' && outcome.value.kind === 'reserved',
+      );
+      const usage = await ledger.usage(MONTH);
+      expect(usage.paths).toBeLessThanOrEqual(5);
+      expect(usage.paths).toBe(reserved.length);
+    });
+  });
+
+  describe('release', () => {
+    it('gives the paths back once even when called twice', async () => {
+      // Prepare
+      const entry = buildEntry('unit-c', ['/a.html', '/b.html', '/c.html']);
+      await ledger.reserve(entry, {});
+
+      // Act
+      await ledger.release(entry);
+      await ledger.release(entry);
+
+      // Assess
+      const items = await readMonth(dynamo, tableName, MONTH);
+      const counters = items.filter((item) => !String(item.sk).startsWith('INV#'));
+      expect(counters.map((item) => [item.sk, item.paths, item.invalidations])).toEqual(
+        counters.map((item) => [item.sk, 0, 0]),
+      );
+      expect(await ledger.findUnit('unit-c')).toBeUndefined();
+    });
+  });
+
+  describe('markIssued', () => {
+    it('stores the invalidation id and keeps the plan readable', async () => {
+      // Prepare
+      const entry = buildEntry('unit-d', ['/docs/*', '/index.html'], { firstEventAt: 1 });
+      await ledger.reserve(entry, {});
+
+      // Act
+      await ledger.markIssued(entry, 'I2J0I21PCUYOIK', entry.reservedAt + 10);
+
+      // Assess
+      expect(await ledger.findUnit('unit-d')).toEqual({
+        ...entry,
+        status: LEDGER_STATUS.issued,
+        invalidationId: 'I2J0I21PCUYOIK',
+        issuedAt: entry.reservedAt + 10,
+      });
+    });
+  });
+});
