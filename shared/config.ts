@@ -25,6 +25,8 @@ export interface ServiceConfig {
   readonly inFlightCacheSeconds: number;
   readonly notify: NotifyMode;
   readonly watchMaxWaitSeconds: number;
+  /** Path-style S3 requests (local endpoints); false in AWS. */
+  readonly s3ForcePathStyle: boolean;
 }
 
 /** Every variable, its default and meaning, for docs/configuration.md and error messages. */
@@ -47,6 +49,7 @@ export const ENV = {
   IN_FLIGHT_CACHE_SECONDS: 'IN_FLIGHT_CACHE_SECONDS',
   NOTIFY: 'NOTIFY',
   WATCH_MAX_WAIT_SECONDS: 'WATCH_MAX_WAIT_SECONDS',
+  S3_FORCE_PATH_STYLE: 'S3_FORCE_PATH_STYLE',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -84,6 +87,7 @@ export function readConfig(env: Env = process.env): ServiceConfig {
     inFlightCacheSeconds: integer(env, ENV.IN_FLIGHT_CACHE_SECONDS, 10, 0),
     notify: oneOf(env, ENV.NOTIFY, Object.values(NOTIFY_MODE), NOTIFY_MODE.all),
     watchMaxWaitSeconds: integer(env, ENV.WATCH_MAX_WAIT_SECONDS, 3600, 60),
+    s3ForcePathStyle: oneOf(env, ENV.S3_FORCE_PATH_STYLE, ['true', 'false'], 'false') === 'true',
   };
   return Object.freeze(config);
 }

@@ -1,4 +1,10 @@
-import { parseArgs } from 'node:util';
+import { EXIT } from './exit-codes.ts';
+import { type CliIo, createProcessIo } from './io.ts';
+import { runLocal } from './local.ts';
+import { runPlan } from './plan.ts';
+import { runReport } from './report.ts';
+
+export { EXIT } from './exit-codes.ts';
 
 const USAGE = `Usage: invalidator <command> [options]
 
@@ -9,21 +15,32 @@ Commands:
 
 Run \`invalidator <command> --help\` for a command's options.`;
 
-/** Exit codes of the CLI: 0 ok, 1 runtime failure, 2 bad usage or bad input. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/** A subcommand: takes the arguments after its name, returns the exit code. */
+type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+/** The subcommands wired so far, by name. */
+const COMMANDS: Readonly<Record<string, Command>> = {
+  plan: runPlan,
+  report: runReport,
+  local: runLocal,
+};
 
 /**
  * Runs the `invalidator` command line and returns its exit code.
  *
  * @param argv - arguments after the program name
+ * @param io - standard streams and file reading; the real process by default
  */
-export async function runCli(argv: readonly string[]): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo = createProcessIo()): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
-    process.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${USAGE}\n`);
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
-  parseArgs({ args: [], options: {} });
-  process.stderr.write(`invalidator: unknown command '${command}' (${rest.length} args): try --help\n`);
-  return EXIT.usage;
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (run === undefined) {
+    io.stderr.write(`invalidator: unknown command '${command}': try --help\n`);
+    return EXIT.usage;
+  }
+  return run(rest, io);
 }

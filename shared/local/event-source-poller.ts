@@ -45,23 +45,24 @@ const RECEIVE_MAX = 10; // SQS returns at most 10 messages per ReceiveMessage
  */
 export function startPoller(options: PollerOptions): Poller {
   let running = true;
-  let active = 0;
   const invocations: Poller['invocations'] = [];
-  const loops = Array.from({ length: options.concurrency ?? 1 }, () => loop());
+  const inFlight = new Set<Promise<void>>();
+  const limit = Math.max(1, options.concurrency ?? 1);
+  const gathering = loop();
 
+  // One receiver gathers batches; up to `concurrency` invocations run at once, like Lambda's
+  // concurrent pollers, while a deploy inside one batching window still becomes one batch.
   async function loop(): Promise<void> {
     while (running) {
+      while (inFlight.size >= limit) await Promise.race(inFlight);
       const messages = await gather();
       if (messages.length === 0) continue;
-      active++;
-      try {
-        await invoke(messages);
-      } catch (error) {
-        options.onError?.(error);
-      } finally {
-        active--;
-      }
+      const invocation = invoke(messages)
+        .catch((error: unknown) => options.onError?.(error))
+        .finally(() => inFlight.delete(invocation));
+      inFlight.add(invocation);
     }
+    await Promise.allSettled(inFlight);
   }
 
   async function gather(): Promise<Message[]> {
@@ -130,14 +131,14 @@ export function startPoller(options: PollerOptions): Poller {
           Number(values.ApproximateNumberOfMessages ?? 0) +
           Number(values.ApproximateNumberOfMessagesNotVisible ?? 0) +
           Number(values.ApproximateNumberOfMessagesDelayed ?? 0);
-        if (pending === 0 && active === 0) return;
+        if (pending === 0 && inFlight.size === 0) return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       throw new Error(`queue ${options.queueUrl} not drained within ${timeoutMs} ms`);
     },
     async stop() {
       running = false;
-      await Promise.allSettled(loops);
+      await gathering;
     },
   };
 }

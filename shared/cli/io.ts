@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+
+/** Something text can be written to (`process.stdout` fits). */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/** The outside world of a CLI command, injected so commands run in tests without a process. */
+export interface CliIo {
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  /** Reads all of standard input as UTF-8 text. */
+  readonly stdin: () => Promise<string>;
+  /** Reads a whole file as UTF-8 text. */
+  readonly readFile: (path: string) => Promise<string>;
+}
+
+/** The real process: stdout, stderr, stdin and the file system. */
+export function createProcessIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: readStdin,
+    readFile: (path) => readFile(path, 'utf8'),
+  };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,130 @@
+import { parseArgs } from 'node:util';
+import { runDemo } from '../local/demo/run-demo.ts';
+import { type LocalStack, startLocalStack } from '../local/stack.ts';
+import { readLocalStageSettings } from '../local/stage-settings.ts';
+import { EXIT } from './exit-codes.ts';
+import type { CliIo } from './io.ts';
+
+const HELP = `Usage: invalidator local [--json] [--dir PATH [--from PATH]] [--serve] [--stage NAME]
+
+Runs the whole pipeline on this machine, no AWS account: DynamoDB Local, SQS + S3 (fauxqs), the
+CloudFront emulator, the S3 -> SQS notification bridge, the real collector behind a local event
+source mapping (batch size, window and redrive from serverless.yml), and a caching edge.
+
+Without --serve it runs the demo: deploys version 1 of a site, warms the edge, deploys version 2,
+waits until the edge is fresh, prints what happened and exits 0 (1 if anything stayed stale).
+
+Options:
+  --json          end with one JSON line: uploaded, deleted, invalidations, paths, staleObjects,
+                  freshAfterSeconds, monthPaths, costUsd
+  --dir PATH      deploy this folder as version 2 instead of the built-in site
+  --from PATH     with --dir: version 1 (default: an empty bucket)
+  --serve         keep the stack running and print its endpoints (Ctrl-C stops everything)
+  --stage NAME    the serverless.yml stage whose params to use (default: local)
+  -h, --help      this help`;
+
+/**
+ * `invalidator local` (same as `npm start`).
+ *
+ * @returns exit code: 0 ok, 1 stale objects or a runtime failure, 2 bad usage
+ */
+export async function runLocal(argv: readonly string[], io: CliIo): Promise<number> {
+  let values: { json?: boolean; dir?: string; from?: string; serve?: boolean; stage?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        json: { type: 'boolean' },
+        dir: { type: 'string' },
+        from: { type: 'string' },
+        serve: { type: 'boolean' },
+        stage: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    io.stderr.write(`invalidator local: ${(error as Error).message}: try --help\n`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.stdout.write(`${HELP}\n`);
+    return EXIT.ok;
+  }
+  if (values.from !== undefined && values.dir === undefined) {
+    io.stderr.write('invalidator local: --from needs --dir: try --help\n');
+    return EXIT.usage;
+  }
+  let stack: LocalStack | undefined;
+  const stop = async (signal: string) => {
+    io.stderr.write(`\ninvalidator local: ${signal}, stopping the local stack\n`);
+    await stack?.stop();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const onSignal = (signal: NodeJS.Signals) => void stop(signal);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const settings = readLocalStageSettings(values.stage ?? 'local');
+    const say = (text: string) => (values.json ? io.stderr : io.stdout).write(`${text}\n`);
+    say(
+      `Starting the local stack (stage ${settings.stage}: batch ${settings.batchSize}, window ${settings.batchWindowSeconds} s, maxReceiveCount ${settings.maxReceiveCount}) ...`,
+    );
+    stack = await startLocalStack({ settings });
+    describeStack(stack, say);
+    if (values.serve) {
+      say('Serving. Ctrl-C stops every process.');
+      await new Promise(() => undefined);
+    }
+    const progress = createProgress(io, values.json === true);
+    const result = await runDemo(
+      stack,
+      { line: (text) => progress.line(text), progress: (text) => progress.update(text) },
+      {
+        ...(values.dir === undefined ? {} : { dir: values.dir }),
+        ...(values.from === undefined ? {} : { from: values.from }),
+      },
+    );
+    if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
+    return result.staleObjects === 0 ? EXIT.ok : EXIT.failure;
+  } catch (error) {
+    io.stderr.write(`invalidator local: ${(error as Error).message.split('\n')[0]}\n`);
+    return (error as Error).name.endsWith('ParamsError') ? EXIT.usage : EXIT.failure;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stack?.stop();
+  }
+}
+
+function describeStack(stack: LocalStack, say: (text: string) => void): void {
+  say(`  DynamoDB Local      ${stack.endpoints.dynamodb}  (table ${stack.tableName})`);
+  say(`  SQS + S3 (fauxqs)   ${stack.endpoints.aws}  (queue ${stack.queue.queueUrl})`);
+  say(`  CloudFront emulator ${stack.endpoints.cloudfront}`);
+  for (const [id, edge] of stack.edges) say(`  caching edge        ${edge.endpoint}  (distribution ${id})`);
+  say('  aws CLI:');
+  say(`    export AWS_ENDPOINT_URL=${stack.endpoints.aws} AWS_ENDPOINT_URL_DYNAMODB=${stack.endpoints.dynamodb} \\`);
+  say(
+    `           AWS_ENDPOINT_URL_CLOUDFRONT=${stack.endpoints.cloudfront} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1`,
+  );
+}
+
+/** A story line printer plus a progress line that rewrites itself on a terminal. */
+function createProgress(io: CliIo, json: boolean) {
+  const sink = json ? io.stderr : io.stdout;
+  const tty = (sink as { isTTY?: boolean }).isTTY === true;
+  let shown = false;
+  return {
+    line(text: string) {
+      if (shown && tty) sink.write('\r\u001b[2K');
+      shown = false;
+      sink.write(`${text}\n`);
+    },
+    update(text: string) {
+      if (!tty) return;
+      sink.write(`\r\u001b[2K${text}`);
+      shown = true;
+    },
+  };
+}

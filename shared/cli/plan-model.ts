@@ -1,0 +1,137 @@
+import type { ParsedBatch } from '../domain/events.ts';
+import { createSortedInventory, type Inventory, type Plan, planInvalidation } from '../domain/planner/index.ts';
+import { type CompiledRoute, type RouteTable, routeChange, SKIP_REASON, servedPathsForKey } from '../domain/routes.ts';
+
+/** A key or message that produced no invalidation path, and why. */
+export type SkippedEntry =
+  | { readonly key: string; readonly reason: string }
+  | { readonly messageId: string; readonly reason: string };
+
+/** A changed object; `bucket` is unknown for keys read from a `--changed` file. */
+export interface ChangedObject {
+  readonly bucket: string | undefined;
+  readonly key: string;
+}
+
+/** The plan of one distribution, with the number of changed objects behind it. */
+export interface DistributionPlan {
+  readonly distributionId: string;
+  readonly plan: Plan;
+  /** Changed objects routed to this distribution: the paths "one path per object" would issue. */
+  readonly objects: number;
+}
+
+/** What the collector would do with the input: one plan per distribution, plus what it skips. */
+export interface DryRun {
+  readonly plans: readonly DistributionPlan[];
+  readonly skipped: readonly SkippedEntry[];
+}
+
+/** Everything a dry run needs. */
+export interface DryRunInput {
+  readonly table: RouteTable;
+  readonly objects: readonly ChangedObject[];
+  /** Skips found before routing (bad messages, test events). */
+  readonly skipped: readonly SkippedEntry[];
+  /** Keys of an S3 listing, when an inventory was given. */
+  readonly inventoryKeys: readonly string[] | undefined;
+  readonly maxPaths: number;
+  readonly maxWildcards: number;
+}
+
+interface Group {
+  readonly paths: Set<string>;
+  readonly objects: Set<string>;
+}
+
+/**
+ * Turns the collector's parse result into dry-run input: changes become objects, problems and test
+ * events become skips.
+ *
+ * @param batch - from `parseSqsRecords` or `parseEventMessage`
+ */
+export function objectsOfBatch(batch: ParsedBatch): { objects: ChangedObject[]; skipped: SkippedEntry[] } {
+  const objects = batch.changes.map((change) => ({ bucket: change.bucket, key: change.key }));
+  const skipped: SkippedEntry[] = batch.problems.map((problem) => ({
+    messageId: problem.messageId,
+    reason: problem.reason,
+  }));
+  for (const messageId of batch.testEvents) skipped.push({ messageId, reason: 's3:TestEvent (acknowledged silently)' });
+  return { objects, skipped };
+}
+
+/**
+ * Routes every changed object and plans each distribution, as the collector would (without the ledger).
+ *
+ * @param input - routes, changed objects, optional inventory keys and the path budget
+ * @throws PlanBudgetError when the budget cannot cover the changes (e.g. no wildcards allowed)
+ */
+export function runDryRun(input: DryRunInput): DryRun {
+  const { table } = input;
+  const groups = new Map<string, Group>();
+  const skipped: SkippedEntry[] = [...input.skipped];
+  const anyBucket = [...table.byBucket.keys()];
+  if (anyBucket.length === 0) anyBucket.push('');
+  for (const object of input.objects) {
+    const buckets = object.bucket === undefined ? anyBucket : [object.bucket];
+    routeObject(table, buckets, object, groups, skipped);
+  }
+  const plans: DistributionPlan[] = [];
+  for (const distributionId of [...groups.keys()].sort()) {
+    const group = groups.get(distributionId) as Group;
+    const inventory =
+      input.inventoryKeys === undefined ? undefined : inventoryOf(routesOf(table, distributionId), input.inventoryKeys);
+    const plan = planInvalidation({
+      changed: [...group.paths].sort(),
+      maxPaths: input.maxPaths,
+      maxWildcards: input.maxWildcards,
+      ...(inventory === undefined ? {} : { inventory }),
+    });
+    plans.push({ distributionId, plan, objects: group.objects.size });
+  }
+  return { plans, skipped };
+}
+
+function routeObject(
+  table: RouteTable,
+  buckets: readonly string[],
+  object: ChangedObject,
+  groups: Map<string, Group>,
+  skipped: SkippedEntry[],
+): void {
+  const reasons = new Set<string>();
+  let routed = false;
+  for (const bucket of buckets) {
+    for (const hit of routeChange(table, bucket, object.key)) {
+      if (!hit.ok) {
+        reasons.add(hit.reason);
+        continue;
+      }
+      routed = true;
+      let group = groups.get(hit.distributionId);
+      if (group === undefined) {
+        group = { paths: new Set(), objects: new Set() };
+        groups.set(hit.distributionId, group);
+      }
+      for (const path of hit.servedPaths) group.paths.add(path);
+      group.objects.add(`${object.bucket ?? ''}\n${object.key}`);
+    }
+  }
+  // "no-route" only matters when nothing else was said about the key.
+  if (routed || reasons.size > 1) reasons.delete(SKIP_REASON.noRoute);
+  for (const reason of reasons) skipped.push({ key: object.key, reason });
+}
+
+function routesOf(table: RouteTable, distributionId: string): CompiledRoute[] {
+  return table.routes.filter((route) => route.distributionId === distributionId);
+}
+
+function inventoryOf(routes: readonly CompiledRoute[], keys: readonly string[]): Inventory {
+  const paths = new Set<string>();
+  for (const key of keys) {
+    for (const route of routes) {
+      for (const path of servedPathsForKey(route, key)) paths.add(path);
+    }
+  }
+  return createSortedInventory([...paths].sort());
+}

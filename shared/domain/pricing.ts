@@ -1,0 +1,76 @@
+import { describeValue, InvalidCountError } from './errors.ts';
+
+/**
+ * CloudFront invalidation pricing: the first 1,000 paths a month are free per AWS account (all
+ * distributions together), then $0.005 a path; a wildcard path counts as one path.
+ * https://aws.amazon.com/cloudfront/pricing/ ("Invalidation requests")
+ *
+ * Money is counted in integer tenths of a cent (mills: $0.005 = 5 mills) and turned into dollars
+ * once at the end, so sums of many small costs do not drift.
+ */
+
+/** Paths a month that cost nothing, per AWS account. */
+export const FREE_PATHS_PER_MONTH = 1000;
+
+/** Price of one path beyond the free tier, in US dollars. */
+export const PRICE_PER_PATH_USD = 0.005;
+
+/** The same price in tenths of a cent, the unit the arithmetic uses. */
+const PRICE_PER_PATH_MILLS = 5;
+const MILLS_PER_USD = 1000;
+
+/**
+ * How many of `newPaths` fall beyond the free tier, given the paths the account already used this month.
+ *
+ * @param pathsThisMonthBefore - paths the account used this month before these
+ * @param newPaths - paths about to be issued
+ * @throws InvalidCountError when a count is negative, fractional or not a number
+ */
+export function billablePaths(pathsThisMonthBefore: number, newPaths: number): number {
+  requireCount('pathsThisMonthBefore', pathsThisMonthBefore);
+  requireCount('newPaths', newPaths);
+  const freeLeft = Math.max(0, FREE_PATHS_PER_MONTH - pathsThisMonthBefore);
+  return Math.max(0, newPaths - freeLeft);
+}
+
+/**
+ * The cost in US dollars of issuing `newPaths` after `pathsThisMonthBefore` paths this month
+ * (account-wide free tier applied).
+ *
+ * @param pathsThisMonthBefore - paths the account used this month before these
+ * @param newPaths - paths about to be issued
+ * @throws InvalidCountError when a count is negative, fractional or not a number
+ */
+export function costOfPaths(pathsThisMonthBefore: number, newPaths: number): number {
+  return (billablePaths(pathsThisMonthBefore, newPaths) * PRICE_PER_PATH_MILLS) / MILLS_PER_USD;
+}
+
+/**
+ * The invalidation bill of a month in US dollars for the account's total paths.
+ *
+ * @param totalPaths - all paths the account issued in the month
+ * @throws InvalidCountError when the count is negative, fractional or not a number
+ */
+export function monthCostUsd(totalPaths: number): number {
+  return costOfPaths(0, totalPaths);
+}
+
+/**
+ * Formats dollars for people: two decimals, or three when the amount has half cents (`$0.005`).
+ *
+ * @param usd - an amount from {@link costOfPaths} or {@link monthCostUsd}
+ */
+export function formatUsd(usd: number): string {
+  const mills = Math.round(usd * MILLS_PER_USD);
+  const digits = mills % 10 === 0 ? 2 : 3;
+  return `$${(mills / MILLS_PER_USD).toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  })}`;
+}
+
+function requireCount(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidCountError(`${name}: expected a non-negative integer, got ${describeValue(value)}`);
+  }
+}

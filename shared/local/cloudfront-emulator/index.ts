@@ -1,0 +1,27 @@
+export type { CloudFrontEmulator } from './emulator.ts';
+export { startCloudFrontEmulator } from './emulator.ts';
+export { CloudFrontApiError, CloudFrontEmulatorError, EmulatorConfigError, XmlSyntaxError } from './errors.ts';
+export type {
+  FaultController,
+  FaultKind,
+  FaultSpec,
+  InjectedFault,
+  RandomFaultKind,
+  RandomFaultOptions,
+} from './faults.ts';
+export type { InvalidationBatch } from './invalidation-batch.ts';
+export { INVALIDATION_LIMITS, isWildcardPath, parseInvalidationBatch } from './invalidation-batch.ts';
+export { matchesInvalidationPath } from './path-match.ts';
+export type { RecordedRequest } from './request-handler.ts';
+export type {
+  CloudFrontEmulatorOptions,
+  CompletionDelay,
+  EmulatedDistribution,
+  EmulatorCacheBehaviorConfig,
+  EmulatorDistributionConfig,
+  EmulatorOperation,
+  EmulatorOriginConfig,
+  InvalidationStatus,
+  RecordedInvalidation,
+} from './types.ts';
+export { EMULATOR_OPERATIONS } from './types.ts';

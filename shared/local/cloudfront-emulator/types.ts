@@ -1,0 +1,88 @@
+/** The CloudFront operations the emulator serves. */
+export const EMULATOR_OPERATIONS = [
+  'CreateInvalidation',
+  'GetInvalidation',
+  'ListInvalidations',
+  'GetDistribution',
+  'ListDistributions',
+] as const;
+
+/** One operation the emulator serves, named as in the API reference. */
+export type EmulatorOperation = (typeof EMULATOR_OPERATIONS)[number];
+
+/** An origin of an emulated distribution. */
+export interface EmulatorOriginConfig {
+  readonly id: string;
+  /** For S3: `bucket.s3.us-east-1.amazonaws.com`. */
+  readonly domainName: string;
+  /** `''` (default) or `/prod`: begins with a slash, never ends with one. */
+  readonly originPath?: string;
+}
+
+/** A cache behaviour (besides the default one) of an emulated distribution. */
+export interface EmulatorCacheBehaviorConfig {
+  readonly pathPattern: string;
+  readonly targetOriginId: string;
+}
+
+/** One distribution the emulator serves. */
+export interface EmulatorDistributionConfig {
+  /** Defaults to a generated `E` + 13 id. */
+  readonly id?: string;
+  readonly origins: readonly EmulatorOriginConfig[];
+  readonly aliases?: readonly string[];
+  readonly comment?: string;
+  readonly enabled?: boolean;
+  readonly defaultRootObject?: string;
+  /** Origin of the default cache behaviour; defaults to the first origin. */
+  readonly defaultTargetOriginId?: string;
+  readonly cacheBehaviors?: readonly EmulatorCacheBehaviorConfig[];
+}
+
+/** Milliseconds from creation to `Completed`, or `'never'` to keep invalidations in progress. */
+export type CompletionDelay = number | 'never';
+
+/** Options of {@link startCloudFrontEmulator}. */
+export interface CloudFrontEmulatorOptions {
+  readonly distributions: readonly EmulatorDistributionConfig[];
+  /** Default 0: an invalidation reads as `Completed` on the first request after it was created. */
+  readonly completionDelayMs?: CompletionDelay;
+  /** Twelve digits, used in distribution ARNs; default `123456789012`. */
+  readonly accountId?: string;
+  /** Loopback port; default 0 (any free port). */
+  readonly port?: number;
+  /** Clock in epoch milliseconds, for tests that move time by hand; default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** A distribution as the emulator serves it. */
+export interface EmulatedDistribution {
+  readonly id: string;
+  readonly arn: string;
+  readonly domainName: string;
+  readonly etag: string;
+  readonly callerReference: string;
+  readonly lastModifiedTime: Date;
+  readonly enabled: boolean;
+  readonly comment: string;
+  readonly aliases: readonly string[];
+  readonly defaultRootObject: string;
+  readonly origins: readonly Required<EmulatorOriginConfig>[];
+  readonly defaultTargetOriginId: string;
+  readonly cacheBehaviors: readonly EmulatorCacheBehaviorConfig[];
+}
+
+/** Status of an invalidation, as the API spells it. */
+export type InvalidationStatus = 'InProgress' | 'Completed';
+
+/** An invalidation the emulator created, recorded for tests to inspect. */
+export interface RecordedInvalidation {
+  readonly id: string;
+  readonly distributionId: string;
+  readonly callerReference: string;
+  readonly paths: readonly string[];
+  readonly createTime: Date;
+  readonly status: InvalidationStatus;
+  /** When it turned `Completed`; null while in progress. */
+  readonly completedAt: Date | null;
+}

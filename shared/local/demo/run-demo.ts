@@ -1,0 +1,124 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoLedger } from '../../adapters/dynamodb-ledger.ts';
+import { monthKeyOf } from '../../domain/month.ts';
+import { FREE_PATHS_PER_MONTH, monthCostUsd, PRICE_PER_PATH_USD } from '../../domain/pricing.ts';
+import { compileRoutes } from '../../domain/routes.ts';
+import type { LocalStack } from '../stack.ts';
+import { findStaleObjects, warmEdge } from './edge-check.ts';
+import { generateSite } from './site.ts';
+import { readFolder, syncBucket } from './sync.ts';
+
+/** The demo's outcome; `npm start -- --json` prints it as the last line. */
+export interface DemoResult {
+  readonly uploaded: number;
+  readonly deleted: number;
+  readonly invalidations: number;
+  readonly paths: number;
+  readonly staleObjects: number;
+  readonly freshAfterSeconds: number;
+  readonly monthPaths: number;
+  readonly costUsd: number;
+}
+
+/** Where the demo writes: the story, and a progress line that overwrites itself. */
+export interface DemoOutput {
+  line(text: string): void;
+  progress(text: string): void;
+}
+
+const FRESH_DEADLINE_MS = 90_000;
+
+/**
+ * Deploys version 1, warms the edge, deploys version 2 the way `aws s3 sync --delete` does, waits for
+ * the pipeline, checks every object at the edge and tells what happened.
+ *
+ * @param options.dir - deploy this folder as version 2 (over `from`, or an empty bucket) instead of the built-in site
+ */
+export async function runDemo(
+  stack: LocalStack,
+  output: DemoOutput,
+  options: { dir?: string; from?: string } = {},
+): Promise<DemoResult> {
+  const route = compileRoutes(stack.settings.routes).routes[0];
+  const edge = route === undefined ? undefined : stack.edges.get(route.distributionId);
+  if (route === undefined || edge === undefined) throw new Error('the local stage has no route');
+  const bucket = route.config.bucket;
+  const version1 =
+    options.dir === undefined
+      ? generateSite(1)
+      : options.from === undefined
+        ? new Map()
+        : await readFolder(options.from);
+  const version2 = options.dir === undefined ? generateSite(2) : await readFolder(options.dir);
+
+  output.line(`Version 1: uploading ${version1.size} objects to s3://${bucket} ...`);
+  await syncBucket(stack.clients.s3, bucket, version1, {
+    onProgress: (done, total) => output.progress(`  uploaded ${done}/${total}`),
+  });
+  output.progress('  waiting for the pipeline ...');
+  await stack.waitForIdle();
+  const warmed = await warmEdge(edge.endpoint, route, version1.keys());
+  output.line(`  edge warmed: ${warmed} paths cached at ${edge.endpoint}`);
+
+  const before = stack.emulator.invalidations().length;
+  output.line(
+    `Version 2: syncing ${version2.size} objects (changed, added and deleted files, 10 uploads at a time) ...`,
+  );
+  const sync = await syncBucket(stack.clients.s3, bucket, version2, {
+    onProgress: (done, total) => output.progress(`  synced ${done}/${total}`),
+  });
+  const uploadedAt = Date.now();
+  const staleRightAfter = await findStaleObjects(edge.endpoint, route, version2, sync.deleted);
+  output.line(
+    `  ${sync.uploaded.length} uploaded, ${sync.deleted.length} deleted; the edge serves ${staleRightAfter.stale.length} of ${staleRightAfter.checked} paths stale`,
+  );
+  let freshAfterSeconds = Number.NaN;
+  while (Date.now() - uploadedAt < FRESH_DEADLINE_MS) {
+    output.progress(`  waiting for the edge to turn fresh ... ${((Date.now() - uploadedAt) / 1000).toFixed(1)} s`);
+    const check = await findStaleObjects(edge.endpoint, route, version2, sync.deleted);
+    if (check.stale.length === 0) {
+      freshAfterSeconds = Math.round((Date.now() - uploadedAt) / 100) / 10;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await stack.waitForIdle();
+  const final = await findStaleObjects(edge.endpoint, route, version2, sync.deleted);
+  const issued = stack.emulator.invalidations().slice(before);
+  const paths = issued.flatMap((invalidation) => [...invalidation.paths]);
+  const changedObjects = sync.uploaded.length + sync.deleted.length;
+  const ledger = new DynamoLedger(DynamoDBDocumentClient.from(stack.clients.dynamo), {
+    tableName: stack.tableName,
+    retentionDays: 1,
+  });
+  const month = await ledger.usage(monthKeyOf(Date.now()));
+
+  output.line(
+    `  -> ${issued.length} invalidation${issued.length === 1 ? '' : 's'}, ${paths.length} paths for ${changedObjects} changed objects:`,
+  );
+  for (const path of paths.slice(0, 12)) output.line(`       ${path}`);
+  if (paths.length > 12) output.line(`       ... and ${paths.length - 12} more`);
+  const saved = changedObjects - paths.length;
+  output.line(
+    `  -> saved ${saved} paths against one path per object (${changedObjects} -> ${paths.length}): $${(saved * PRICE_PER_PATH_USD).toFixed(2)} at $${PRICE_PER_PATH_USD}/path beyond the free tier`,
+  );
+  output.line(
+    Number.isNaN(freshAfterSeconds)
+      ? `  -> edge NOT fresh after ${FRESH_DEADLINE_MS / 1000} s: ${final.stale.length} stale paths`
+      : `  -> edge fresh after ${freshAfterSeconds} s: ${final.stale.length} stale of ${final.checked} paths checked`,
+  );
+  const costUsd = monthCostUsd(month.paths);
+  output.line(
+    `This month: ${month.invalidations} invalidations, ${month.paths} paths of ${FREE_PATHS_PER_MONTH} free, cost $${costUsd.toFixed(2)}`,
+  );
+  return {
+    uploaded: sync.uploaded.length,
+    deleted: sync.deleted.length,
+    invalidations: issued.length,
+    paths: paths.length,
+    staleObjects: final.stale.length,
+    freshAfterSeconds: Number.isNaN(freshAfterSeconds) ? -1 : freshAfterSeconds,
+    monthPaths: month.paths,
+    costUsd,
+  };
+}

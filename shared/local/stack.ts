@@ -1,0 +1,226 @@
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CollectorDeps, CollectorMetric, Log } from '../app/collect-batch.ts';
+import { readConfig, type ServiceConfig } from '../config.ts';
+import { compileRoutes } from '../domain/routes.ts';
+import { createCollectorFunction } from '../runtime/collector-function.ts';
+import { type CachingEdge, startCachingEdge } from './caching-edge.ts';
+import { type CloudFrontEmulator, startCloudFrontEmulator } from './cloudfront-emulator/index.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type Poller, startPoller } from './event-source-poller.ts';
+import { type FauxqsServer, startFauxqsServer } from './fauxqs-server.ts';
+import { createBucket, createLedger, createQueueWithDlq, type LocalQueue } from './local-resources.ts';
+import { type NotificationBridge, startNotificationBridge } from './notification-bridge.ts';
+
+/** What the local stack takes from the stage's serverless.yml params. */
+export interface LocalStageSettings {
+  readonly stage: string;
+  /** Route objects, the same JSON the deployed collector gets in ROUTES. */
+  readonly routes: readonly Record<string, unknown>[];
+  readonly batchSize: number;
+  readonly batchWindowSeconds: number;
+  readonly maxReceiveCount: number;
+  readonly collectorTimeoutSeconds: number;
+  /** Concurrent collector invocations (Lambda runs at least two pollers for SQS). */
+  readonly maximumConcurrency: number;
+  /** Further collector settings as environment variables (budgets, backoff), as deployed. */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** A running local stack. */
+export interface LocalStack {
+  readonly settings: LocalStageSettings;
+  readonly config: ServiceConfig;
+  readonly endpoints: { readonly dynamodb: string; readonly aws: string; readonly cloudfront: string };
+  readonly clients: {
+    readonly s3: S3Client;
+    readonly sqs: SQSClient;
+    readonly dynamo: DynamoDBClient;
+    readonly cloudFront: CloudFrontClient;
+  };
+  readonly queue: LocalQueue;
+  readonly tableName: string;
+  readonly emulator: CloudFrontEmulator;
+  /** One caching edge per distribution, by distribution id. */
+  readonly edges: ReadonlyMap<string, CachingEdge>;
+  readonly bridge: NotificationBridge;
+  readonly poller: Poller;
+  /** Collector log lines (structured, as they would reach CloudWatch). */
+  readonly logs: { level: string; message: string; extra: Record<string, unknown> }[];
+  readonly metrics: Map<CollectorMetric, number>;
+  /** Waits until every change is delivered, processed and its invalidations completed. */
+  waitForIdle(options?: { timeoutMs?: number }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+const REGION = 'us-east-1';
+
+/**
+ * Starts the whole pipeline on loopback ports: DynamoDB Local, fauxqs (SQS + S3), the CloudFront
+ * emulator, the stage's queue + DLQ, table, buckets and distributions, the S3 -> SQS notification
+ * bridge, an event-source poller running the real collector chain, and a caching edge per distribution.
+ * Everything stops in `stop()`, also when start-up fails half-way.
+ */
+export async function startLocalStack(options: {
+  settings: LocalStageSettings;
+  completionDelayMs?: number;
+  checkpoint?: CollectorDeps['checkpoint'];
+}): Promise<LocalStack> {
+  const { settings } = options;
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    stops.length = 0;
+  };
+  try {
+    const [dynamoServer, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqsServer({ watchS3: true })]);
+    stops.push(
+      () => dynamoServer.stop(),
+      () => fauxqs.stop(),
+    );
+    const emulator = await startCloudFrontEmulator({
+      distributions: distributionsOf(settings.routes),
+      completionDelayMs: options.completionDelayMs ?? 1000,
+    });
+    stops.push(() => emulator.stop());
+    return await assemble(settings, { dynamoServer, fauxqs, emulator }, stops, stopAll, options.checkpoint);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function assemble(
+  settings: LocalStageSettings,
+  servers: { dynamoServer: DynamoDbLocal; fauxqs: FauxqsServer; emulator: CloudFrontEmulator },
+  stops: (() => Promise<void>)[],
+  stopAll: () => Promise<void>,
+  checkpoint: CollectorDeps['checkpoint'] | undefined,
+): Promise<LocalStack> {
+  const { dynamoServer, fauxqs, emulator } = servers;
+  const base = { region: REGION, credentials: CREDENTIALS } as const;
+  const clients = {
+    s3: new S3Client({ ...base, endpoint: fauxqs.endpoint, forcePathStyle: true }),
+    sqs: new SQSClient({ ...base, endpoint: fauxqs.endpoint }),
+    dynamo: new DynamoDBClient({ ...base, endpoint: dynamoServer.endpoint }),
+    cloudFront: new CloudFrontClient({ ...base, endpoint: emulator.endpoint }),
+  };
+  stops.push(async () => {
+    for (const client of Object.values(clients)) client.destroy();
+  });
+  const tableName = `invalidator-${settings.stage}-ledger`;
+  const queue = await createQueueWithDlq(clients.sqs, `invalidator-${settings.stage}-changes`, {
+    visibilityTimeoutSeconds: settings.collectorTimeoutSeconds * 6,
+    maxReceiveCount: settings.maxReceiveCount,
+  });
+  await createLedger(clients.dynamo, tableName);
+  const buckets = [...new Set(settings.routes.map((route) => String(route.bucket)))];
+  for (const bucket of buckets) await createBucket(clients.s3, bucket);
+
+  const config = readConfig({
+    ...settings.environment,
+    STAGE: settings.stage,
+    TABLE_NAME: tableName,
+    ROUTES: JSON.stringify(settings.routes),
+    QUEUE_URL: queue.queueUrl,
+    S3_FORCE_PATH_STYLE: 'true',
+  });
+  const logs: LocalStack['logs'] = [];
+  const metrics = new Map<CollectorMetric, number>();
+  const at = (level: string) => (message: string, extra?: Record<string, unknown>) => {
+    logs.push({ level, message, extra: extra ?? {} });
+  };
+  const log: Log = { info: at('info'), warn: at('warn'), error: at('error') };
+  const collector = createCollectorFunction({
+    config,
+    clients: {
+      ...clients,
+      dynamo: DynamoDBDocumentClient.from(clients.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    },
+    log,
+    metrics: { count: (name, value) => metrics.set(name, (metrics.get(name) ?? 0) + value) },
+    ...(checkpoint === undefined ? {} : { checkpoint }),
+  });
+  const bridge = startNotificationBridge({
+    fauxqs,
+    s3: clients.s3,
+    sqs: clients.sqs,
+    targets: buckets.map((bucket) => ({ bucket, queueUrl: queue.queueUrl })),
+  });
+  const poller = startPoller({
+    sqs: clients.sqs,
+    queueUrl: queue.queueUrl,
+    queueArn: queue.queueArn,
+    handler: collector.handler,
+    batchSize: settings.batchSize,
+    batchWindowSeconds: settings.batchWindowSeconds,
+    concurrency: settings.maximumConcurrency,
+    onError: (error) =>
+      log.error('collector invocation failed', { error: (error as Error).name, reason: (error as Error).message }),
+  });
+  stops.push(() => poller.stop());
+  const edges = new Map<string, CachingEdge>();
+  const table = compileRoutes(settings.routes);
+  for (const route of table.routes) {
+    if (edges.has(route.distributionId)) continue;
+    const edge = await startCachingEdge({
+      origin: {
+        distributionId: route.distributionId,
+        bucket: route.config.bucket,
+        originPath: route.config.originPath,
+        indexDocument: route.config.indexDocument,
+      },
+      s3: clients.s3,
+      invalidations: (id) => emulator.invalidations(id),
+    });
+    edges.set(route.distributionId, edge);
+    stops.push(() => edge.stop());
+  }
+
+  return {
+    settings,
+    config,
+    endpoints: { dynamodb: dynamoServer.endpoint, aws: fauxqs.endpoint, cloudfront: emulator.endpoint },
+    clients,
+    queue,
+    tableName,
+    emulator,
+    edges,
+    bridge,
+    poller,
+    logs,
+    metrics,
+    async waitForIdle({ timeoutMs = 90_000 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      await bridge.flush();
+      await poller.drain({ timeoutMs });
+      while (emulator.invalidations().some((invalidation) => invalidation.status !== 'Completed')) {
+        if (Date.now() > deadline) throw new Error(`invalidations still in progress after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    stop: stopAll,
+  };
+}
+
+function distributionsOf(routes: readonly Record<string, unknown>[]) {
+  const byId = new Map<string, { id: string; origins: { id: string; domainName: string; originPath: string }[] }>();
+  for (const route of routes) {
+    const id = String(route.distributionId);
+    const bucket = String(route.bucket);
+    const entry = byId.get(id) ?? { id, origins: [] };
+    if (!entry.origins.some((origin) => origin.id === bucket)) {
+      entry.origins.push({
+        id: bucket,
+        domainName: `${bucket}.s3.${REGION}.amazonaws.com`,
+        originPath: String(route.originPath ?? ''),
+      });
+    }
+    byId.set(id, entry);
+  }
+  return [...byId.values()];
+}

@@ -1,0 +1,83 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { CloudFrontGateway } from '../adapters/cloudfront-gateway.ts';
+import { DynamoLedger } from '../adapters/dynamodb-ledger.ts';
+import { S3KeyLister } from '../adapters/s3-key-lister.ts';
+import { SqsRetryQueue } from '../adapters/sqs-retry-queue.ts';
+import { createWatchScheduler } from '../adapters/sqs-watch-scheduler.ts';
+import { type CollectorDeps, collectBatch, type Log, type MetricSink } from '../app/collect-batch.ts';
+import { createRouteResolver } from '../app/resolve-routes.ts';
+import { requireSetting, type ServiceConfig } from '../config.ts';
+import { wrapSqsFunction } from './sqs-handler.ts';
+
+/** The SDK clients the collector uses (created once per container by the caller). */
+export interface CollectorClients {
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly cloudFront: CloudFrontClient;
+  readonly sqs: SQSClient;
+  readonly s3: S3Client;
+}
+
+/** The collector, wired: the bare function (for tests) and the deployed middy handler. */
+export interface CollectorFunction {
+  collect(event: SQSEvent): Promise<PromiseSettledResult<void>[]>;
+  handler(event: SQSEvent): Promise<SQSBatchResponse>;
+}
+
+/**
+ * Wires the collector from configuration and clients. The Lambda entry point calls it once at module
+ * scope; the local stack calls it with its own clients, so both run the same chain.
+ *
+ * @throws ConfigError / RouteConfigError when the configuration is invalid (fails the cold start)
+ */
+export function createCollectorFunction(options: {
+  config: ServiceConfig;
+  clients: CollectorClients;
+  log: Log;
+  metrics: MetricSink;
+  powertoolsMetrics?: Metrics;
+  checkpoint?: CollectorDeps['checkpoint'];
+  now?: () => number;
+}): CollectorFunction {
+  const { config, clients } = options;
+  const now = options.now ?? Date.now;
+  const gateway = new CloudFrontGateway(clients.cloudFront, {
+    inFlightCacheMs: config.inFlightCacheSeconds * 1000,
+    now,
+  });
+  const resolveRoutes = createRouteResolver(config.routes, gateway, { ttlMs: 300_000, now });
+  const deps: Omit<CollectorDeps, 'routes'> = {
+    ledger: new DynamoLedger(clients.dynamo, {
+      tableName: requireSetting(config.tableName, 'TABLE_NAME'),
+      retentionDays: config.ledgerRetentionDays,
+    }),
+    gateway,
+    retryQueue: config.queueUrl === undefined ? undefined : new SqsRetryQueue(clients.sqs, config.queueUrl),
+    lister: new S3KeyLister(clients.s3, {
+      maxRequests: config.inventoryMaxRequests,
+      cacheMs: config.inventoryCacheSeconds * 1000,
+      now,
+    }),
+    policy: config,
+    log: options.log,
+    metrics: options.metrics,
+    now,
+    random: Math.random,
+    ...(config.watchQueueUrl === undefined
+      ? {}
+      : { afterIssue: createWatchScheduler(clients.sqs, config.watchQueueUrl, now) }),
+    ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+  };
+  const collect = async (event: SQSEvent) => collectBatch(event.Records, { ...deps, routes: await resolveRoutes() });
+  return {
+    collect,
+    handler: wrapSqsFunction(collect, {
+      log: options.log,
+      ...(options.powertoolsMetrics === undefined ? {} : { metrics: options.powertoolsMetrics }),
+    }),
+  };
+}

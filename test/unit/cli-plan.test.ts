@@ -1,0 +1,342 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../shared/cli/io.ts';
+import { EXIT, runCli } from '../../shared/cli/main.ts';
+import { runPlan } from '../../shared/cli/plan.ts';
+import {
+  buildS3Notification,
+  buildS3Record,
+  buildSqsEvent,
+  buildSqsRecord,
+  buildTestEvent,
+} from '../helpers/events.ts';
+
+const DIST = 'E2QWRUHAPOMQZL';
+const OTHER = 'E1OTHERDISTRO1';
+
+interface Captured {
+  readonly io: CliIo;
+  stdout(): string;
+  stderr(): string;
+}
+
+/** An in-memory CLI environment: named files, a stdin text, captured output. */
+function captureIo(files: Record<string, string> = {}, stdin = ''): Captured {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: { write: (text: string) => out.push(text) },
+    stderr: { write: (text: string) => err.push(text) },
+    stdin: async () => stdin,
+    readFile: async (path: string) => {
+      const text = files[path];
+      if (text === undefined) {
+        throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+      }
+      return text;
+    },
+  };
+  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+function config(...routes: Record<string, unknown>[]): string {
+  return JSON.stringify({ routes: routes.map((route) => ({ bucket: 'site', distributionId: DIST, ...route })) });
+}
+
+async function planJson(argv: string[], files: Record<string, string>, stdin = '') {
+  const captured = captureIo(files, stdin);
+  const code = await runPlan([...argv, '--json'], captured.io);
+  expect(captured.stderr()).toBe('');
+  expect(code).toBe(EXIT.ok);
+  return JSON.parse(captured.stdout());
+}
+
+describe('runPlan', () => {
+  describe('--help', () => {
+    it('documents every flag and exits 0', async () => {
+      // Prepare
+      const captured = captureIo();
+      // Act
+      const code = await runPlan(['--help'], captured.io);
+      // Assess
+      expect(code).toBe(EXIT.ok);
+      for (const flag of [
+        '--changed',
+        '--event',
+        '--config',
+        '--inventory',
+        '--max-paths',
+        '--max-wildcards',
+        '--index-document',
+        '--json',
+      ]) {
+        expect(captured.stdout()).toContain(flag);
+      }
+    });
+  });
+
+  describe('keys without a configuration', () => {
+    it('plans / + key on distribution "-" and prints the JSON shape', async () => {
+      // Act
+      const json = await planJson(['--changed', 'keys.txt'], { 'keys.txt': 'css/app.css\n\nimg/logo.png\r\n' });
+      // Assess
+      expect(json).toEqual({
+        plans: [
+          {
+            distributionId: '-',
+            paths: ['/css/app.css', '/img/logo.png'],
+            exactPaths: 2,
+            wildcardPaths: 0,
+            changed: 2,
+            collateral: null,
+          },
+        ],
+        skipped: [],
+      });
+    });
+
+    it('reads keys from standard input with "-"', async () => {
+      // Act
+      const json = await planJson(['--changed', '-'], {}, 'a b.html\n');
+      // Assess
+      expect(json.plans[0].paths).toEqual(['/a%20b.html']);
+    });
+
+    it('adds index-document paths, with the name from --index-document', async () => {
+      // Prepare
+      const files = { 'keys.txt': 'index.html\ndocs/index.html\ndocs/default.htm\n' };
+      // Act
+      const byDefault = await planJson(['--changed', 'keys.txt'], files);
+      const renamed = await planJson(['--changed', 'keys.txt', '--index-document', 'default.htm'], files);
+      // Assess
+      expect(byDefault.plans[0].paths).toEqual(['/', '/docs/', '/docs/default.htm', '/docs/index.html', '/index.html']);
+      expect(renamed.plans[0].paths).toEqual(['/docs/', '/docs/default.htm', '/docs/index.html', '/index.html']);
+    });
+
+    it('uses wildcards when --max-paths is smaller than the change', async () => {
+      // Prepare
+      const keys = Array.from({ length: 30 }, (_, i) => `icons/arrow-${i}.svg`).join('\n');
+      // Act
+      const json = await planJson(['--changed', 'keys.txt', '--max-paths', '1'], { 'keys.txt': keys });
+      // Assess
+      expect(json.plans[0]).toMatchObject({ paths: ['/icons/arrow-*'], exactPaths: 0, wildcardPaths: 1, changed: 30 });
+    });
+
+    it('reports collateral from an inventory', async () => {
+      // Prepare
+      const files = { 'keys.txt': 'a/1.js\na/2.js\n', 'inventory.txt': 'a/1.js\na/2.js\na/3.js\nb/1.js\n' };
+      // Act
+      const json = await planJson(['--changed', 'keys.txt', '--inventory', 'inventory.txt', '--max-paths', '1'], files);
+      // Assess
+      expect(json.plans[0]).toMatchObject({ paths: ['/a/*'], collateral: 1 });
+    });
+  });
+
+  describe('keys with a configuration', () => {
+    it('routes keys to each distribution and lists the skipped ones', async () => {
+      // Prepare
+      const files = {
+        'routes.json': config(
+          { prefix: 'www/', originPath: '/www', exclude: ['www/assets/**'] },
+          { distributionId: OTHER, prefix: 'docs/' },
+        ),
+        'keys.txt': 'www/index.html\nwww/assets/app.1234abcd.js\ndocs/guide.html\nother/x.html\n',
+      };
+      // Act
+      const json = await planJson(['--changed', 'keys.txt', '--config', 'routes.json'], files);
+      // Assess
+      expect(
+        json.plans.map((plan: { distributionId: string; paths: string[] }) => [plan.distributionId, plan.paths]),
+      ).toEqual([
+        [OTHER, ['/docs/guide.html']],
+        [DIST, ['/', '/index.html']],
+      ]);
+      expect(json.skipped).toEqual([
+        { key: 'www/assets/app.1234abcd.js', reason: 'excluded' },
+        { key: 'other/x.html', reason: 'no-route' },
+      ]);
+    });
+
+    it('takes the wildcard budget from wildcardSafetyMargin', async () => {
+      // Prepare: a margin of 15 leaves no wildcard, so 2 keys cannot fit in 1 path
+      const files = {
+        'routes.json': JSON.stringify({ ...JSON.parse(config({})), wildcardSafetyMargin: 15 }),
+        'keys.txt': 'a\nb\n',
+      };
+      const captured = captureIo(files);
+      // Act
+      const code = await runPlan(['--changed', 'keys.txt', '--config', 'routes.json', '--max-paths', '1'], captured.io);
+      // Assess
+      expect(code).toBe(EXIT.usage);
+      expect(captured.stderr().trim().split('\n')).toHaveLength(1);
+    });
+  });
+
+  describe('--event', () => {
+    it('shows what the collector does with an SQS event, bad messages included', async () => {
+      // Prepare
+      const event = buildSqsEvent([
+        buildSqsRecord(buildS3Notification([buildS3Record({ bucket: 'site', key: 'blog/my post.html' })]), {
+          messageId: 'm-1',
+        }),
+        buildSqsRecord('not json', { messageId: 'm-2' }),
+        buildSqsRecord(buildTestEvent('site'), { messageId: 'm-3' }),
+      ]);
+      const files = { 'event.json': JSON.stringify(event), 'routes.json': config({}) };
+      // Act
+      const json = await planJson(['--event', 'event.json', '--config', 'routes.json'], files);
+      // Assess
+      expect(json.plans).toEqual([
+        {
+          distributionId: DIST,
+          paths: ['/blog/my%20post.html'],
+          exactPaths: 1,
+          wildcardPaths: 0,
+          changed: 1,
+          collateral: null,
+        },
+      ]);
+      expect(json.skipped).toEqual([
+        { messageId: 'm-2', reason: 'body: expected JSON, got text that does not parse' },
+        { messageId: 'm-3', reason: 's3:TestEvent (acknowledged silently)' },
+      ]);
+    });
+
+    it('accepts a bare S3 notification', async () => {
+      // Prepare
+      const notification = buildS3Notification([
+        buildS3Record({ key: 'a.html' }),
+        buildS3Record({ key: 'b', encodedKey: '%zz' }),
+      ]);
+      // Act
+      const json = await planJson(['--event', 'n.json'], { 'n.json': JSON.stringify(notification) });
+      // Assess
+      expect(json.plans[0].paths).toEqual(['/a.html']);
+      expect(json.skipped).toHaveLength(1);
+      expect(json.skipped[0].messageId).toBe('-');
+    });
+
+    it('rejects a file that is no event at all', async () => {
+      // Prepare
+      const captured = captureIo({ 'x.json': '{"hello":"world"}' });
+      // Act
+      const code = await runPlan(['--event', 'x.json'], captured.io);
+      // Assess
+      expect(code).toBe(EXIT.usage);
+      expect(captured.stderr()).toMatch(/^invalidator plan: --event x\.json: expected an SQS event or an S3 event; /);
+    });
+  });
+
+  describe('readable output', () => {
+    it('prints a table and the savings against one path per object', async () => {
+      // Prepare
+      const keys = Array.from({ length: 400 }, (_, i) => `img/p${i}.jpg`).join('\n');
+      const captured = captureIo({ 'keys.txt': keys });
+      // Act
+      const code = await runPlan(['--changed', 'keys.txt', '--max-paths', '1'], captured.io);
+      // Assess
+      expect(code).toBe(EXIT.ok);
+      const text = captured.stdout();
+      expect(text).toContain('Distribution -: 400 changed objects, 400 changed paths');
+      expect(text).toMatch(/PATH\s+TYPE\s+COVERS\s+COLLATERAL/);
+      expect(text).toMatch(/\/img\/p\*\s+wildcard\s+400\s+-/);
+      expect(text).toContain('Savings: 1 path instead of 400 (one path per changed object): 399 paths fewer, $1.995');
+      expect(text).toContain('at $0.005/path beyond the free tier');
+    });
+  });
+
+  describe('bad usage', () => {
+    it.each([
+      [['--changed', 'k.txt', '--bogus'], /^invalidator plan: Unknown option '--bogus'/],
+      [[], /^invalidator plan: expected --changed FILE\|- or --event FILE\|-/],
+      [['--changed', 'k.txt', '--event', 'e.json'], /expected either --changed or --event, got both/],
+      [['--changed', 'k.txt', '--max-paths', 'ten'], /--max-paths: expected an integer from 1 to 3000, got "ten"/],
+      [['--changed', 'k.txt', '--max-paths', '0'], /--max-paths: expected an integer from 1 to 3000, got "0"/],
+      [['--changed', 'k.txt', '--max-wildcards', '16'], /--max-wildcards: expected an integer from 0 to 15, got "16"/],
+      [['--changed', 'missing.txt'], /--changed missing\.txt: cannot read the file \(ENOENT\)/],
+      [
+        ['--changed', 'k.txt', '--config', 'bad.json'],
+        /--config bad\.json: routes\[0\]\.distributionId: expected a CloudFront distribution id/,
+      ],
+      [
+        ['--changed', 'k.txt', '--config', 'junk.json'],
+        /--config junk\.json: expected JSON, got text that does not parse/,
+      ],
+      [['--changed', '-', '--inventory', '-'], /at most one flag reading standard input/],
+      [['--changed', 'k.txt', '--index-document', 'a/b'], /--index-document: expected a file name without "\/"/],
+      [
+        ['--changed', 'k.txt', '--max-paths', '1', '--max-wildcards', '0'],
+        /^invalidator plan: no plan covers 2 changed paths/,
+      ],
+      [['--changed', 'k.txt', 'extra'], /Unexpected argument 'extra'/],
+    ])('rejects %j with exit 2 and one line on stderr', async (argv, message) => {
+      // Prepare
+      const files = {
+        'k.txt': 'a.html\nb.html\n',
+        'bad.json': JSON.stringify({ routes: [{ bucket: 'site', distributionId: 'x' }] }),
+        'junk.json': '{routes',
+      };
+      const captured = captureIo(files);
+      // Act
+      const code = await runPlan(argv, captured.io);
+      // Assess
+      expect(code).toBe(EXIT.usage);
+      expect(captured.stderr()).toMatch(message);
+      expect(captured.stderr().endsWith('\n')).toBe(true);
+      expect(captured.stderr().trimEnd().split('\n')).toHaveLength(1);
+      expect(captured.stdout()).toBe('');
+    });
+  });
+});
+
+describe('runCli', () => {
+  describe('dispatch', () => {
+    it('runs plan through the top-level command', async () => {
+      // Prepare
+      const captured = captureIo({ 'k.txt': 'a.html\n' });
+      // Act
+      const code = await runCli(['plan', '--changed', 'k.txt', '--json'], captured.io);
+      // Assess
+      expect(code).toBe(EXIT.ok);
+      expect(JSON.parse(captured.stdout()).plans[0].paths).toEqual(['/a.html']);
+    });
+
+    it('rejects an unknown command with exit 2', async () => {
+      // Prepare
+      const captured = captureIo();
+      // Act
+      const code = await runCli(['nope'], captured.io);
+      // Assess
+      expect(code).toBe(EXIT.usage);
+      expect(captured.stderr()).toBe("invalidator: unknown command 'nope': try --help\n");
+    });
+  });
+});
+
+describe('invalidator plan (bin)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'invalidator-plan-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('as a process', () => {
+    it('prints the JSON plan and exits 0, or exits 2 on a bad flag', () => {
+      // Prepare
+      const keys = join(dir, 'keys.txt');
+      writeFileSync(keys, 'docs/index.html\n');
+      const bin = join(import.meta.dirname, '../../shared/cli/bin.mjs');
+      // Act
+      const ok = spawnSync(process.execPath, [bin, 'plan', '--changed', keys, '--json'], { encoding: 'utf8' });
+      const bad = spawnSync(process.execPath, [bin, 'plan', '--changed', keys, '--max-paths', 'x'], {
+        encoding: 'utf8',
+      });
+      // Assess
+      expect(ok.stderr).toBe('');
+      expect(ok.status).toBe(EXIT.ok);
+      expect(JSON.parse(ok.stdout).plans[0].paths).toEqual(['/docs/', '/docs/index.html']);
+      expect(bad.status).toBe(EXIT.usage);
+      expect(bad.stderr).toBe('invalidator plan: --max-paths: expected an integer from 1 to 3000, got "x"\n');
+    });
+  });
+});
