@@ -16,6 +16,11 @@ export interface DistributionGroup {
   firstEventAt: number | undefined;
 }
 
+/** A group while it is being filled: event times are kept as ISO text (which sorts like time). */
+interface OpenGroup extends DistributionGroup {
+  firstEventTime: string | undefined;
+}
+
 /** A change that produced no path, with why (for the logs; never the object's content). */
 export interface SkippedChange {
   readonly messageId: string;
@@ -37,7 +42,7 @@ export interface GroupedBatch {
  * @param table - compiled routes
  */
 export function groupChanges(changes: readonly S3Change[], table: RouteTable): GroupedBatch {
-  const groups = new Map<string, DistributionGroup>();
+  const groups = new Map<string, OpenGroup>();
   const skipped: SkippedChange[] = [];
   for (const change of changes) {
     const hits = routeChange(table, change.bucket, change.key);
@@ -55,6 +60,7 @@ export function groupChanges(changes: readonly S3Change[], table: RouteTable): G
           objects: new Set(),
           routeIndexes: new Set(),
           firstEventAt: undefined,
+          firstEventTime: undefined,
         };
         groups.set(hit.distributionId, group);
       }
@@ -62,11 +68,18 @@ export function groupChanges(changes: readonly S3Change[], table: RouteTable): G
       group.objects.add(`${change.bucket}/${change.key}`);
       group.routeIndexes.add(hit.routeIndex);
       for (const path of hit.servedPaths) group.paths.add(path);
-      const at = change.eventTime === undefined ? Number.NaN : Date.parse(change.eventTime);
-      if (!Number.isNaN(at) && (group.firstEventAt === undefined || at < group.firstEventAt)) group.firstEventAt = at;
+      // S3 writes ISO-8601 UTC times of one format, so text order is time order: parse once at the end.
+      const time = change.eventTime;
+      if (time !== undefined && (group.firstEventTime === undefined || time < group.firstEventTime))
+        group.firstEventTime = time;
     }
   }
-  return { groups, skipped };
+  const closed = new Map<string, DistributionGroup>();
+  for (const [id, { firstEventTime, ...group }] of groups) {
+    const at = firstEventTime === undefined ? Number.NaN : Date.parse(firstEventTime);
+    closed.set(id, { ...group, firstEventAt: Number.isNaN(at) ? undefined : at });
+  }
+  return { groups: closed, skipped };
 }
 
 /**

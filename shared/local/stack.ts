@@ -3,7 +3,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
 import type { CollectorDeps, CollectorMetric, Log } from '../app/collect-batch.ts';
+import { InjectedCrashError } from '../app/errors.ts';
+import type { UnitStep } from '../app/issue-unit.ts';
 import { readConfig, type ServiceConfig } from '../config.ts';
 import { compileRoutes } from '../domain/routes.ts';
 import { createCollectorFunction } from '../runtime/collector-function.ts';
@@ -68,7 +71,8 @@ const REGION = 'us-east-1';
 export async function startLocalStack(options: {
   settings: LocalStageSettings;
   completionDelayMs?: number;
-  checkpoint?: CollectorDeps['checkpoint'];
+  /** Kill the collector (the whole invocation, nothing acknowledged) at this step, `times` times. */
+  crash?: { step: UnitStep; times: number };
 }): Promise<LocalStack> {
   const { settings } = options;
   const stops: (() => Promise<void>)[] = [];
@@ -87,7 +91,7 @@ export async function startLocalStack(options: {
       completionDelayMs: options.completionDelayMs ?? 1000,
     });
     stops.push(() => emulator.stop());
-    return await assemble(settings, { dynamoServer, fauxqs, emulator }, stops, stopAll, options.checkpoint);
+    return await assemble(settings, { dynamoServer, fauxqs, emulator }, stops, stopAll, options.crash);
   } catch (error) {
     await stopAll();
     throw error;
@@ -99,7 +103,7 @@ async function assemble(
   servers: { dynamoServer: DynamoDbLocal; fauxqs: FauxqsServer; emulator: CloudFrontEmulator },
   stops: (() => Promise<void>)[],
   stopAll: () => Promise<void>,
-  checkpoint: CollectorDeps['checkpoint'] | undefined,
+  crash: { step: UnitStep; times: number } | undefined,
 ): Promise<LocalStack> {
   const { dynamoServer, fauxqs, emulator } = servers;
   const base = { region: REGION, credentials: CREDENTIALS } as const;
@@ -135,6 +139,16 @@ async function assemble(
     logs.push({ level, message, extra: extra ?? {} });
   };
   const log: Log = { info: at('info'), warn: at('warn'), error: at('error') };
+  // An injected crash fails the whole invocation, like a Lambda that dies: side effects done up to
+  // that step stay, nothing is acknowledged, and the batch returns after its visibility timeout.
+  let crashesLeft = crash?.times ?? 0;
+  let crashed = false;
+  const checkpoint: CollectorDeps['checkpoint'] = (step, unitKey) => {
+    if (crash === undefined || step !== crash.step || crashesLeft <= 0) return;
+    crashesLeft--;
+    crashed = true;
+    throw new InjectedCrashError(`collector killed at ${step} for unit ${unitKey}`, { retryable: true });
+  };
   const collector = createCollectorFunction({
     config,
     clients: {
@@ -143,8 +157,14 @@ async function assemble(
     },
     log,
     metrics: { count: (name, value) => metrics.set(name, (metrics.get(name) ?? 0) + value) },
-    ...(checkpoint === undefined ? {} : { checkpoint }),
+    checkpoint,
   });
+  const handler = async (event: SQSEvent) => {
+    crashed = false;
+    const response = await collector.handler(event);
+    if (crashed) throw new InjectedCrashError('collector invocation died', { retryable: true });
+    return response;
+  };
   const bridge = startNotificationBridge({
     fauxqs,
     s3: clients.s3,
@@ -155,7 +175,7 @@ async function assemble(
     sqs: clients.sqs,
     queueUrl: queue.queueUrl,
     queueArn: queue.queueArn,
-    handler: collector.handler,
+    handler,
     batchSize: settings.batchSize,
     batchWindowSeconds: settings.batchWindowSeconds,
     concurrency: settings.maximumConcurrency,

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { parseSqsRecords } from '../shared/domain/events.ts';
+import { groupChanges } from '../shared/domain/group-changes.ts';
+import { planInvalidation } from '../shared/domain/planner/index.ts';
+import { compileRoutes } from '../shared/domain/routes.ts';
+import { buildSqsBatch } from '../test/helpers/events.ts';
+
+/** Result of the collector benchmark: medians in ms and their ratio. */
+export interface CollectorBenchResult {
+  readonly records: number;
+  readonly baselineMs: number;
+  readonly oursMs: number;
+  readonly ratio: number;
+}
+
+const RECORDS = 10_000;
+const ROUNDS = 15;
+const DEPLOY = '../../shared/data/deploys/@mui__icons-material@9.0.1..9.1.0.json.gz';
+
+function loadKeys(): string[] {
+  const file = fileURLToPath(new URL(DEPLOY, import.meta.url));
+  const deploy = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as { inventory: string[] };
+  // Real key shapes (a big icon package), cycled into 10,000 distinct keys.
+  return Array.from({ length: RECORDS }, (_, i) => {
+    const key = deploy.inventory[i % deploy.inventory.length] ?? 'index.html';
+    return i < deploy.inventory.length ? key : `v${Math.floor(i / deploy.inventory.length)}/${key}`;
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/**
+ * A 10,000-record SQS event of real S3 notification bodies: parse + route + plan (what the collector
+ * does before any I/O) against `JSON.parse` of the same bodies, interleaved round by round in one
+ * process so machine noise hits both alike. Target: ratio <= 2.0 (DESIGN 6).
+ */
+export function runCollectorBench(log: (line: string) => void = console.log): CollectorBenchResult {
+  const records = buildSqsBatch({ bucket: 'site-bucket', keys: loadKeys() });
+  const table = compileRoutes([
+    {
+      bucket: 'site-bucket',
+      distributionId: 'E1SITE0000000A',
+      exclude: ['**/*.[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f].js'],
+    },
+  ]);
+  const baseline: number[] = [];
+  const ours: number[] = [];
+  let sink = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    let start = performance.now();
+    for (const record of records) sink += (JSON.parse(record.body) as { Records: unknown[] }).Records.length;
+    baseline.push(performance.now() - start);
+    start = performance.now();
+    const parsed = parseSqsRecords(records);
+    const { groups } = groupChanges(parsed.changes, table);
+    for (const group of groups.values()) {
+      sink += planInvalidation({ changed: [...group.paths], maxPaths: 500, maxWildcards: 13 }).paths.length;
+    }
+    ours.push(performance.now() - start);
+  }
+  const result = {
+    records: records.length,
+    baselineMs: median(baseline),
+    oursMs: median(ours),
+    ratio: median(ours) / median(baseline),
+  };
+  log(
+    `collector: ${result.records} records  JSON.parse ${result.baselineMs.toFixed(1)} ms  parse+route+plan ${result.oursMs.toFixed(1)} ms  ratio ${result.ratio.toFixed(2)}x (target <= 2.0x)${sink < 0 ? '' : ''}`,
+  );
+  return result;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) runCollectorBench();
