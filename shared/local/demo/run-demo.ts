@@ -1,12 +1,36 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoLedger } from '../../adapters/dynamodb-ledger.ts';
-import { monthKeyOf } from '../../domain/month.ts';
+import { CloudFrontReconciler } from '../../adapters/cloudfront-reconciler.ts';
+import { DynamoReportReader } from '../../adapters/dynamodb-report-reader.ts';
+import { monthBounds, monthKeyOf } from '../../domain/month.ts';
+import { buildMonthlyReport, renderReport } from '../../domain/report/index.ts';
 import { FREE_PATHS_PER_MONTH, monthCostUsd, PRICE_PER_PATH_USD } from '../../domain/pricing.ts';
 import { compileRoutes } from '../../domain/routes.ts';
 import type { LocalStack } from '../stack.ts';
 import { findStaleObjects, warmEdge } from './edge-check.ts';
 import { generateSite } from './site.ts';
 import { readFolder, syncBucket } from './sync.ts';
+
+/** This month's cost report from the local ledger, reconciled with the CloudFront emulator. */
+async function renderMonthReport(stack: LocalStack): Promise<string> {
+  const now = Date.now();
+  const month = monthKeyOf(now);
+  const documents = DynamoDBDocumentClient.from(stack.clients.dynamo);
+  const partition = await new DynamoReportReader(documents, { tableName: stack.tableName }).readMonth(month);
+  const reconciliation = await new CloudFrontReconciler(stack.clients.cloudFront).listMonth(monthBounds(month), {
+    distributionIds: [...stack.edges.keys()],
+    ledger: partition.ledger,
+  });
+  const report = buildMonthlyReport({
+    month,
+    now,
+    ...partition,
+    reconciliation: { kind: 'done', ...reconciliation },
+    monthlyPathBudget: stack.config.monthlyPathBudget,
+    labels: { stage: stack.settings.stage, tableName: stack.tableName },
+  });
+  return renderReport(report, 'table').trimEnd();
+}
 
 /** The demo's outcome; `npm start -- --json` prints it as the last line. */
 export interface DemoResult {
@@ -111,6 +135,8 @@ export async function runDemo(
   output.line(
     `This month: ${month.invalidations} invalidations, ${month.paths} paths of ${FREE_PATHS_PER_MONTH} free, cost $${costUsd.toFixed(2)}`,
   );
+  output.line('');
+  output.line(await renderMonthReport(stack));
   return {
     uploaded: sync.uploaded.length,
     deleted: sync.deleted.length,

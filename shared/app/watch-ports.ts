@@ -1,0 +1,85 @@
+import type { WatchMessage } from '../adapters/sqs-watch-scheduler.ts';
+import type { Notice, NotifyLevel, WatchSchedule } from '../domain/watch-policy.ts';
+import type { Log } from './issue-unit.ts';
+import type { LedgerEntry } from './ports.ts';
+
+/**
+ * What the watcher needs from the outside world. Adapters: `DynamoWatchLedger`, `SnsNotifier`,
+ * `CloudFrontGateway` (getInvalidation) and an SQS sender for the watch queue.
+ */
+
+/** A ledger item as the watcher reads it: the entry plus its notification state. */
+export interface WatchedEntry extends LedgerEntry {
+  /** When the one notification about this item was published (set once, after publishing). */
+  readonly notifiedAt?: number;
+  readonly timedOutAt?: number;
+}
+
+/** Outcome of trying to become the one publisher of an item's notification. */
+export type NotificationClaim = 'claimed' | 'notified' | 'busy';
+
+/** The ledger writes of the watcher: every one is a conditional update, so duplicates are harmless. */
+export interface WatchLedger {
+  /** The ledger item `MONTH#month / INV#unitKey` (consistent read), if it exists. */
+  find(month: string, unitKey: string): Promise<WatchedEntry | undefined>;
+  /** `issued`/`reserved` → `completed` with the times; true only for the call that made the change. */
+  markCompleted(entry: LedgerEntry, completedAt: number, latencyMs: number): Promise<boolean>;
+  /** `issued`/`reserved` → `timed-out`; true only for the call that made the change. */
+  markTimedOut(entry: LedgerEntry, at: number): Promise<boolean>;
+  /**
+   * Claims the scheduling of check `attempt` while the item is still watched. One claimer per attempt
+   * number; the same claimer (a redelivered SQS message) may claim again.
+   */
+  claimCheck(entry: LedgerEntry, attempt: number, claimer: string): Promise<boolean>;
+  /**
+   * Claims the right to publish the item's notification: `notified` when it was published already,
+   * `busy` while another claimer's lease (`leaseMs`) runs.
+   */
+  claimNotification(entry: LedgerEntry, claimer: string, nowMs: number, leaseMs: number): Promise<NotificationClaim>;
+  /** Gives a claim back after a failed publish, so the retry can take it at once. */
+  releaseNotification(entry: LedgerEntry, claimer: string): Promise<void>;
+  /** Records that the notification was published. */
+  markNotified(entry: LedgerEntry, at: number): Promise<void>;
+  /** Account-wide paths counted in a month (`MONTH#month / TOTAL`). */
+  monthPaths(month: string): Promise<number>;
+}
+
+/** Publishes notifications (SNS). */
+export interface Notifier {
+  publish(notice: Notice): Promise<void>;
+}
+
+/** Reads an invalidation's status (CloudFront GetInvalidation). */
+export interface InvalidationStatusReader {
+  getInvalidation(distributionId: string, invalidationId: string): Promise<{ readonly status: string }>;
+}
+
+/** Sends a delayed check to the watch queue. */
+export interface WatchQueue {
+  send(message: WatchMessage, delaySeconds: number): Promise<void>;
+}
+
+export type WatchMetric = 'InvalidationCompleted' | 'InvalidationTimedOut' | 'WatchRechecks' | 'NotificationsSent';
+
+/** Metrics of the watcher (EMF through Powertools in Lambda). */
+export interface WatchMetrics {
+  count(name: WatchMetric, value: number): void;
+  /** Latency of a completed invalidation (metric `InvalidationLatency`, milliseconds). */
+  latency(ms: number): void;
+}
+
+/** Everything the watcher talks to, injected. */
+export interface WatchDeps {
+  readonly ledger: WatchLedger;
+  readonly invalidations: InvalidationStatusReader;
+  readonly queue: WatchQueue;
+  /** Undefined when no topic is configured (or `NOTIFY=off`). */
+  readonly notifier: Notifier | undefined;
+  readonly notify: NotifyLevel;
+  readonly schedule: WatchSchedule;
+  /** How long a notification claim holds before another message may take it over (crashed publisher). */
+  readonly notifyLeaseMs: number;
+  readonly log: Log;
+  readonly metrics: WatchMetrics;
+  readonly now: () => number;
+}

@@ -1,0 +1,51 @@
+import { formatUsd } from '../pricing.ts';
+
+/**
+ * How figures read in every text format: counts with thousands separators, dollars as pricing.ts
+ * prints them, latencies in seconds.
+ */
+
+/**
+ * A count with thousands separators: `12,345`.
+ *
+ * @param value - an integer
+ */
+export function formatCount(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+
+/**
+ * A count that may be unknown (not reconciled): `-` for null.
+ *
+ * @param value - an integer or null
+ */
+export function formatOptionalCount(value: number | null): string {
+  return value === null ? '-' : formatCount(value);
+}
+
+/**
+ * Dollars: `$1.25`, `$0.005`; negative amounts (a plan dearer than one path per object) as `-$0.01`.
+ *
+ * @param usd - an amount in US dollars
+ */
+export function formatMoney(usd: number): string {
+  return usd < 0 ? `-${formatUsd(-usd)}` : formatUsd(usd);
+}
+
+/**
+ * A latency in seconds with one decimal (`73.4 s`), or `-` when none was recorded.
+ *
+ * @param ms - milliseconds or null
+ */
+export function formatLatency(ms: number | null): string {
+  return ms === null ? '-' : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * A UTC instant as `2026-11-21 12:00 UTC`.
+ *
+ * @param iso - ISO 8601
+ */
+export function formatInstant(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
