@@ -57,7 +57,9 @@ export async function runLocal(argv: readonly string[], io: CliIo): Promise<numb
     return EXIT.usage;
   }
   let stack: LocalStack | undefined;
+  let stopping = false;
   const stop = async (signal: string) => {
+    stopping = true;
     io.stderr.write(`\ninvalidator local: ${signal}, stopping the local stack\n`);
     await stack?.stop();
     process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -89,6 +91,7 @@ export async function runLocal(argv: readonly string[], io: CliIo): Promise<numb
     if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
     return result.staleObjects === 0 ? EXIT.ok : EXIT.failure;
   } catch (error) {
+    if (stopping) return EXIT.failure; // interrupted: the servers went away under the demo
     io.stderr.write(`invalidator local: ${(error as Error).message.split('\n')[0]}\n`);
     return (error as Error).name.endsWith('ParamsError') ? EXIT.usage : EXIT.failure;
   } finally {

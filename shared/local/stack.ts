@@ -1,9 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CollectorDeps, CollectorMetric, Log } from '../app/collect-batch.ts';
 import { InjectedCrashError } from '../app/errors.ts';
 import type { UnitStep } from '../app/issue-unit.ts';
@@ -54,10 +55,24 @@ export interface LocalStack {
   /** Collector log lines (structured, as they would reach CloudWatch). */
   readonly logs: { level: string; message: string; extra: Record<string, unknown> }[];
   readonly metrics: Map<CollectorMetric, number>;
+  /**
+   * Invokes the collector directly with `event`, as Lambda would (crash policy included): for events
+   * SQS cannot carry locally, such as a 6 MB batch of 10,000 records. A crash rejects the promise.
+   */
+  invoke(event: SQSEvent): Promise<SQSBatchResponse>;
   /** Waits until every change is delivered, processed and its invalidations completed. */
   waitForIdle(options?: { timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * Decides, at each step of each unit, whether the collector dies there (`true`: the whole invocation
+ * fails, nothing acknowledged). The fault suite draws it from a seed.
+ */
+export type CrashPolicy = (step: UnitStep, unitKey: string) => boolean;
+
+/** Crash `times` times at `step`, or wherever a policy says. */
+export type CrashOption = { readonly step: UnitStep; readonly times: number } | CrashPolicy;
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 const REGION = 'us-east-1';
@@ -72,7 +87,9 @@ export async function startLocalStack(options: {
   settings: LocalStageSettings;
   completionDelayMs?: number;
   /** Kill the collector (the whole invocation, nothing acknowledged) at this step, `times` times. */
-  crash?: { step: UnitStep; times: number };
+  crash?: CrashOption;
+  /** The clock of the collector, the CloudFront emulator and the edges (default `Date.now`). */
+  now?: () => number;
 }): Promise<LocalStack> {
   const { settings } = options;
   const stops: (() => Promise<void>)[] = [];
@@ -89,9 +106,11 @@ export async function startLocalStack(options: {
     const emulator = await startCloudFrontEmulator({
       distributions: distributionsOf(settings.routes),
       completionDelayMs: options.completionDelayMs ?? 1000,
+      ...(options.now === undefined ? {} : { now: options.now }),
     });
     stops.push(() => emulator.stop());
-    return await assemble(settings, { dynamoServer, fauxqs, emulator }, stops, stopAll, options.crash);
+    const now = options.now ?? Date.now;
+    return await assemble(settings, { dynamoServer, fauxqs, emulator }, stops, stopAll, { crash: options.crash, now });
   } catch (error) {
     await stopAll();
     throw error;
@@ -103,8 +122,9 @@ async function assemble(
   servers: { dynamoServer: DynamoDbLocal; fauxqs: FauxqsServer; emulator: CloudFrontEmulator },
   stops: (() => Promise<void>)[],
   stopAll: () => Promise<void>,
-  crash: { step: UnitStep; times: number } | undefined,
+  options: { crash: CrashOption | undefined; now: () => number },
 ): Promise<LocalStack> {
+  const { now } = options;
   const { dynamoServer, fauxqs, emulator } = servers;
   const base = { region: REGION, credentials: CREDENTIALS } as const;
   const clients = {
@@ -141,12 +161,13 @@ async function assemble(
   const log: Log = { info: at('info'), warn: at('warn'), error: at('error') };
   // An injected crash fails the whole invocation, like a Lambda that dies: side effects done up to
   // that step stay, nothing is acknowledged, and the batch returns after its visibility timeout.
-  let crashesLeft = crash?.times ?? 0;
-  let crashed = false;
+  // The flag lives per invocation: concurrent invocations must not die of each other's crash.
+  const shouldCrash = crashPolicyOf(options.crash);
+  const invocation = new AsyncLocalStorage<{ crashed: boolean }>();
   const checkpoint: CollectorDeps['checkpoint'] = (step, unitKey) => {
-    if (crash === undefined || step !== crash.step || crashesLeft <= 0) return;
-    crashesLeft--;
-    crashed = true;
+    const state = invocation.getStore();
+    if (state === undefined || !shouldCrash(step, unitKey)) return;
+    state.crashed = true;
     throw new InjectedCrashError(`collector killed at ${step} for unit ${unitKey}`, { retryable: true });
   };
   const collector = createCollectorFunction({
@@ -158,13 +179,15 @@ async function assemble(
     log,
     metrics: { count: (name, value) => metrics.set(name, (metrics.get(name) ?? 0) + value) },
     checkpoint,
+    now,
   });
-  const handler = async (event: SQSEvent) => {
-    crashed = false;
-    const response = await collector.handler(event);
-    if (crashed) throw new InjectedCrashError('collector invocation died', { retryable: true });
-    return response;
-  };
+  const handler = (event: SQSEvent) =>
+    invocation.run({ crashed: false }, async () => {
+      const response = await collector.handler(event);
+      if (invocation.getStore()?.crashed)
+        throw new InjectedCrashError('collector invocation died', { retryable: true });
+      return response;
+    });
   const bridge = startNotificationBridge({
     fauxqs,
     s3: clients.s3,
@@ -196,6 +219,7 @@ async function assemble(
       },
       s3: clients.s3,
       invalidations: (id) => emulator.invalidations(id),
+      now,
     });
     edges.set(route.distributionId, edge);
     stops.push(() => edge.stop());
@@ -214,6 +238,7 @@ async function assemble(
     poller,
     logs,
     metrics,
+    invoke: handler,
     async waitForIdle({ timeoutMs = 90_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       await bridge.flush();
@@ -224,6 +249,17 @@ async function assemble(
       }
     },
     stop: stopAll,
+  };
+}
+
+function crashPolicyOf(crash: CrashOption | undefined): CrashPolicy {
+  if (crash === undefined) return () => false;
+  if (typeof crash === 'function') return crash;
+  let left = crash.times;
+  return (step) => {
+    if (step !== crash.step || left <= 0) return false;
+    left--;
+    return true;
   };
 }
 

@@ -1,10 +1,10 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoLedger } from '../../adapters/dynamodb-ledger.ts';
 import { CloudFrontReconciler } from '../../adapters/cloudfront-reconciler.ts';
+import { DynamoLedger } from '../../adapters/dynamodb-ledger.ts';
 import { DynamoReportReader } from '../../adapters/dynamodb-report-reader.ts';
 import { monthBounds, monthKeyOf } from '../../domain/month.ts';
-import { buildMonthlyReport, renderReport } from '../../domain/report/index.ts';
 import { FREE_PATHS_PER_MONTH, monthCostUsd, PRICE_PER_PATH_USD } from '../../domain/pricing.ts';
+import { buildMonthlyReport, renderReport } from '../../domain/report/index.ts';
 import { compileRoutes } from '../../domain/routes.ts';
 import type { LocalStack } from '../stack.ts';
 import { findStaleObjects, warmEdge } from './edge-check.ts';
