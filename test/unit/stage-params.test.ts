@@ -40,11 +40,11 @@ describe('readStageParams', () => {
     expect(params).toMatchObject({
       stage: 'local',
       batchSize: 10_000,
-      batchWindowSeconds: 2,
+      batchWindowSeconds: 3,
       maxReceiveCount: 5,
       monthlyPathBudget: 1000,
       hardMonthlyCap: undefined,
-      queueVisibilityTimeoutSeconds: 6 * params.collectorTimeoutSeconds + 2,
+      queueVisibilityTimeoutSeconds: 6 * params.collectorTimeoutSeconds + 3,
       existingBuckets: ['local-site'],
     });
   });

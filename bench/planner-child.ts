@@ -1,0 +1,41 @@
+/**
+ * One measured run of the planner speed benchmark, in its own process so peak memory is its own.
+ * `baseline`: read both files and split them into lines. `plan`: the same, then map the changed keys
+ * to paths, build the inventory over the keys (`createKeyInventory`, no path strings) and plan.
+ * `plan-paths`: the same with every inventory key mapped to its path and `createSortedInventory`.
+ * Prints one JSON line: wall and CPU time of the work (CPU counts every thread, GC helpers included)
+ * and peak RSS.
+ *
+ * Usage: tsx bench/planner-child.ts baseline|plan|plan-paths INVENTORY CHANGED [maxPaths maxWildcards]
+ */
+import { readFileSync } from 'node:fs';
+import { toCloudFrontPath } from '../shared/domain/paths.ts';
+import { createKeyInventory, createSortedInventory, planInvalidation } from '../shared/domain/planner/index.ts';
+
+const [mode, inventoryFile, changedFile, maxPaths = '1000', maxWildcards = '15'] = process.argv.slice(2);
+if (inventoryFile === undefined || changedFile === undefined) throw new Error('usage: MODE INVENTORY CHANGED [k w]');
+
+const started = performance.now();
+const cpuStarted = process.cpuUsage();
+const keys = readLines(inventoryFile);
+const changedKeys = readLines(changedFile);
+let summary: Record<string, number | null> = { keys: keys.length, changed: changedKeys.length };
+if (mode === 'plan' || mode === 'plan-paths') {
+  const plan = planInvalidation({
+    changed: changedKeys.map(toCloudFrontPath),
+    maxPaths: Number(maxPaths),
+    maxWildcards: Number(maxWildcards),
+    inventory: mode === 'plan' ? createKeyInventory(keys) : createSortedInventory(keys.map(toCloudFrontPath)),
+  });
+  summary = { paths: plan.paths.length, wildcards: plan.wildcardPaths, collateral: plan.collateral };
+}
+const ms = performance.now() - started;
+const cpu = process.cpuUsage(cpuStarted);
+const cpuMs = (cpu.user + cpu.system) / 1000;
+process.stdout.write(`${JSON.stringify({ mode, ms, cpuMs, maxRssKb: process.resourceUsage().maxRSS, ...summary })}\n`);
+
+function readLines(file: string): string[] {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}

@@ -1,0 +1,159 @@
+/**
+ * Pareto frontiers of partial plans for the tree DP. A partial plan for a subtree is summarised by
+ * `q` (wildcards used), `cost` (their collateral) and `save` (paths saved against one exact path
+ * per changed path: a wildcard covering m changed paths saves m - 1). The whole plan needs
+ * `save >= required` (= changed - maxPaths) and `q <= maxWildcards`, and minimises cost, then
+ * paths (maximises save), then wildcards.
+ *
+ * Dominance: A beats B when `q_A <= q_B`, `cost_A <= cost_B`, `min(save_A, required) >=
+ * min(save_B, required)`, and `save_A >= save_B` if the costs tie. Saves above `required` only
+ * matter at equal cost, because cost comes first; so a frontier holds saves below `required` plus
+ * at most one entry per `q` that reaches it. Entries are flat `[q, cost, save, ref]` quadruples.
+ */
+export type Frontier = readonly number[];
+
+/** No partial plan exists (a forced path in the subtree is left uncovered). */
+export const EMPTY: Frontier = [];
+/** The subtree is all exact paths: nothing used, nothing saved. */
+export const TRIVIAL: Frontier = [0, 0, 0, 0];
+
+/** Budget numbers the pruning needs, and the arena that records how entries were built. */
+export interface FrontierContext {
+  maxWildcards: number;
+  required: number;
+  refs: RefArena;
+  /** Candidates pruned so far: a measure of the DP's work. */
+  work: number;
+}
+
+/**
+ * Provenance of frontier entries. A ref is 0 (no wildcard), `-(node + 1)` (one wildcard at a trie
+ * node) or a positive pair id whose two halves are refs; only pairs of two non-zero refs are stored.
+ */
+export class RefArena {
+  private halves = new Int32Array(1024);
+  private used = 0;
+
+  /** The ref of the union of two partial plans. */
+  combine(left: number, right: number): number {
+    if (left === 0) return right;
+    if (right === 0) return left;
+    if (this.used + 2 > this.halves.length) {
+      const grown = new Int32Array(this.halves.length * 2);
+      grown.set(this.halves);
+      this.halves = grown;
+    }
+    this.halves[this.used++] = left;
+    this.halves[this.used++] = right;
+    return this.used >> 1;
+  }
+
+  /** The trie nodes of the wildcards behind a ref. */
+  collectNodes(ref: number): number[] {
+    const nodes: number[] = [];
+    const pending = [ref];
+    while (pending.length > 0) {
+      const next = pending.pop() as number;
+      if (next < 0) nodes.push(-next - 1);
+      else if (next > 0) pending.push(this.halves[2 * next - 2] as number, this.halves[2 * next - 1] as number);
+    }
+    return nodes;
+  }
+}
+
+const candQ: number[] = [];
+const candCost: number[] = [];
+const candSave: number[] = [];
+const candLeft: number[] = [];
+const candRight: number[] = [];
+
+/**
+ * The frontier of the union of two disjoint subtrees: every pair of entries whose wildcards fit,
+ * dropping saves below `minSave` (such partial plans cannot reach the budget), then pruned.
+ */
+export function mergeFrontiers(a: Frontier, b: Frontier, minSave: number, context: FrontierContext): Frontier {
+  if (a.length === 0 || b.length === 0) return EMPTY;
+  if (a === TRIVIAL) return b;
+  if (b === TRIVIAL) return a;
+  const w = context.maxWildcards;
+  let count = 0;
+  for (let i = 0; i < a.length; i += 4) {
+    const qa = a[i] as number;
+    const costA = a[i + 1] as number;
+    const saveA = a[i + 2] as number;
+    for (let j = 0; j < b.length; j += 4) {
+      const q = qa + (b[j] as number);
+      const save = saveA + (b[j + 2] as number);
+      if (q > w || save < minSave) continue;
+      candQ[count] = q;
+      candCost[count] = costA + (b[j + 1] as number);
+      candSave[count] = save;
+      candLeft[count] = a[i + 3] as number;
+      candRight[count] = b[j + 3] as number;
+      count++;
+    }
+  }
+  return pruneCandidates(count, context);
+}
+
+/**
+ * Adds a wildcard option (last, so it loses ties against deeper plans already there) and drops
+ * entries whose save is below `minSaveByQ[q]`, then prunes.
+ */
+export function finishFrontier(
+  frontier: Frontier,
+  own: { cost: number; save: number; ref: number } | undefined,
+  minSaveByQ: Float64Array | undefined,
+  context: FrontierContext,
+): Frontier {
+  let count = 0;
+  const keep = (q: number, cost: number, save: number, ref: number): void => {
+    if (minSaveByQ !== undefined && save < (minSaveByQ[q] as number)) return;
+    candQ[count] = q;
+    candCost[count] = cost;
+    candSave[count] = save;
+    candLeft[count] = ref;
+    candRight[count] = 0;
+    count++;
+  };
+  for (let i = 0; i < frontier.length; i += 4) {
+    keep(frontier[i] as number, frontier[i + 1] as number, frontier[i + 2] as number, frontier[i + 3] as number);
+  }
+  if (own !== undefined && context.maxWildcards >= 1) keep(1, own.cost, own.save, own.ref);
+  if (own === undefined && minSaveByQ === undefined) return frontier;
+  return pruneCandidates(count, context);
+}
+
+let order = new Uint32Array(256);
+let bestEffective = new Float64Array(16);
+
+function pruneCandidates(count: number, context: FrontierContext): Frontier {
+  context.work += count;
+  if (count === 0) return EMPTY;
+  const { maxWildcards: w, required } = context;
+  if (order.length < count) order = new Uint32Array(Math.max(count, order.length * 2));
+  for (let i = 0; i < count; i++) order[i] = i;
+  const view = order.subarray(0, count);
+  // Cheapest first; at equal cost the larger save, then fewer wildcards, then the earlier candidate.
+  view.sort(
+    (x, y) =>
+      (candCost[x] as number) - (candCost[y] as number) ||
+      (candSave[y] as number) - (candSave[x] as number) ||
+      (candQ[x] as number) - (candQ[y] as number) ||
+      x - y,
+  );
+  if (bestEffective.length < w + 1) bestEffective = new Float64Array(w + 1);
+  bestEffective.fill(Number.NEGATIVE_INFINITY, 0, w + 1);
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = view[i] as number;
+    const q = candQ[at] as number;
+    const save = candSave[at] as number;
+    const effective = Math.min(save, required);
+    // Every entry kept so far costs no more; one with no more wildcards and as much effective save wins.
+    if ((bestEffective[q] as number) >= effective) continue;
+    for (let r = q; r <= w && (bestEffective[r] as number) < effective; r++) bestEffective[r] = effective;
+    out.push(q, candCost[at] as number, save, context.refs.combine(candLeft[at] as number, candRight[at] as number));
+  }
+  return out;
+}

@@ -1,0 +1,3 @@
+export { planInvalidation } from './plan-invalidation.ts';
+export { createKeyInventory, createSortedInventory } from './sorted-inventory.ts';
+export type { Inventory, Plan, PlanInput, PlannedPath } from './types.ts';

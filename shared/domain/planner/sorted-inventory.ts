@@ -1,0 +1,102 @@
+import { needsEncoding, toCloudFrontPath } from '../paths.ts';
+import { isStrictlyAscending, sortUnique } from './sorted-strings.ts';
+import type { Inventory } from './types.ts';
+
+/**
+ * An inventory over a sorted array of served paths. Paths under a prefix form one contiguous run
+ * of a code-unit-sorted array, so a count is two searches. The planner asks in ascending order, so
+ * each search gallops forward from the previous answer: O(log gap) instead of O(log n).
+ *
+ * @param sortedPaths - encoded served paths, sorted by code unit (`Array.prototype.sort()` order);
+ *   checked in O(n), and a sorted, de-duplicated copy is made only when they are not
+ */
+export function createSortedInventory(sortedPaths: readonly string[]): Inventory {
+  return searchSorted(isStrictlyAscending(sortedPaths) ? sortedPaths : sortUnique(sortedPaths));
+}
+
+/**
+ * An inventory over S3 keys each served at `/` + key (no origin path, no index documents), answered
+ * in key space so a million keys cost no path strings. That is exact without checking each key:
+ * a query whose characters all stay literal (no `%`) matches a key exactly when the raw key matches
+ * (a key that needs encoding gets a `%` at its first unsafe character, and that raw character is
+ * never in such a query). Other queries look only at the keys that need encoding, collected and
+ * encoded on the first such query.
+ *
+ * @param sortedKeys - decoded keys without a leading `/`, sorted by code unit; checked in O(n), and
+ *   sorted (in key space) only when they are not
+ */
+export function createKeyInventory(sortedKeys: readonly string[]): Inventory {
+  const keys = isStrictlyAscending(sortedKeys) ? sortedKeys : sortUnique(sortedKeys);
+  const plain = searchSorted(keys);
+  let encoded: Inventory | undefined;
+  const encodedKeys = (): Inventory => {
+    encoded ??= searchSorted(sortUnique(keys.filter(needsEncoding).map(toCloudFrontPath)));
+    return encoded;
+  };
+  return {
+    countWithPrefix(prefix) {
+      if (prefix.charCodeAt(0) !== 0x2f) return 0;
+      const rest = prefix.slice(1);
+      return needsEncoding(rest) ? encodedKeys().countWithPrefix(prefix) : plain.countWithPrefix(rest);
+    },
+    has(path) {
+      if (path.charCodeAt(0) !== 0x2f) return false;
+      const rest = path.slice(1);
+      return needsEncoding(rest) ? encodedKeys().has(path) : plain.has(rest);
+    },
+  };
+}
+
+function searchSorted(paths: readonly string[]): Inventory {
+  let hint = 0;
+  return {
+    countWithPrefix(prefix: string): number {
+      const start = lowerBound(paths, prefix, hint);
+      hint = start;
+      return endOfPrefix(paths, prefix, start) - start;
+    },
+    has(path: string): boolean {
+      const at = lowerBound(paths, path, hint);
+      hint = at;
+      return at < paths.length && paths[at] === path;
+    },
+  };
+}
+
+/** First index whose path is `>= key`, galloping from `hint` when the key lies after it. */
+function lowerBound(paths: readonly string[], key: string, hint: number): number {
+  let low = 0;
+  let high = paths.length;
+  if (hint > 0 && hint <= paths.length && (paths[hint - 1] as string) < key) {
+    low = hint;
+    let step = 1;
+    while (low + step <= paths.length && (paths[low + step - 1] as string) < key) {
+      low += step;
+      step *= 2;
+    }
+    high = Math.min(paths.length, low + step - 1);
+  }
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((paths[mid] as string) < key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** First index from `start` whose path does not start with `prefix` (they are contiguous). */
+function endOfPrefix(paths: readonly string[], prefix: string, start: number): number {
+  let low = start;
+  let step = 1;
+  while (low + step <= paths.length && (paths[low + step - 1] as string).startsWith(prefix)) {
+    low += step;
+    step *= 2;
+  }
+  let high = Math.min(paths.length, low + step - 1);
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((paths[mid] as string).startsWith(prefix)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}

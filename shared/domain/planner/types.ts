@@ -1,0 +1,45 @@
+/**
+ * What the distribution serves, in the planner's path space: encoded CloudFront paths with a
+ * leading `/` (as `toCloudFrontPath` makes them). Counts must be exact: the planner's optimality
+ * rests on them.
+ */
+export interface Inventory {
+  /** How many served paths start with `prefix` (a path equal to `prefix` counts). */
+  countWithPrefix(prefix: string): number;
+  /** Whether `path` is served. */
+  has(path: string): boolean;
+}
+
+/** What to plan: the changed paths and the budget for this invalidation. */
+export interface PlanInput {
+  /** Changed CloudFront paths, encoded, each starting with `/`; any order, duplicates allowed. */
+  changed: readonly string[];
+  /** Most paths the invalidation may hold, `k` (wildcards included). */
+  maxPaths: number;
+  /** Most wildcard paths the invalidation may hold, `w`. */
+  maxWildcards: number;
+  /** Everything the distribution serves; without it collateral is unknown and the plan heuristic. */
+  inventory?: Inventory;
+}
+
+/** One path of a plan, with why it is there. */
+export interface PlannedPath {
+  /** The invalidation path; a wildcard ends with `*`. */
+  path: string;
+  wildcard: boolean;
+  /** How many changed paths it covers (1 for an exact path). */
+  covers: number;
+  /** Unchanged served paths it evicts for nothing; `null` without an inventory. */
+  collateral: number | null;
+}
+
+/** An invalidation plan: the paths, sorted by code unit, and its totals. */
+export interface Plan {
+  paths: PlannedPath[];
+  exactPaths: number;
+  wildcardPaths: number;
+  /** Distinct changed paths the plan covers (all of them). */
+  changed: number;
+  /** Total collateral; `null` without an inventory. */
+  collateral: number | null;
+}

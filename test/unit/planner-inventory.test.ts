@@ -1,0 +1,135 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { toCloudFrontPath } from '../../shared/domain/paths.ts';
+import { createKeyInventory, createSortedInventory } from '../../shared/domain/planner/index.ts';
+import { sortWithCommonPrefixes } from '../../shared/domain/planner/sorted-strings.ts';
+
+const KEY_UNITS = fc.constantFrom('a', 'b', '/', ' ', '%', '~', '+', 'é', '*');
+
+describe('createSortedInventory', () => {
+  describe('counts under a prefix', () => {
+    it('counts the paths that start with the prefix, the prefix itself included', () => {
+      // Prepare
+      const inventory = createSortedInventory(['/a', '/a/1', '/a/2', '/ab', '/b']);
+
+      // Act
+      const counts = ['/a', '/a/', '/ab', '/c', '/'].map((prefix) => inventory.countWithPrefix(prefix));
+
+      // Assess
+      expect(counts).toEqual([4, 2, 1, 0, 5]);
+    });
+
+    it('answers prefixes asked in any order', () => {
+      // Prepare
+      const inventory = createSortedInventory(['/x/1', '/x/2', '/y/1', '/z']);
+
+      // Act
+      const counts = ['/z', '/x/', '/y', '/x/2', '/a'].map((prefix) => inventory.countWithPrefix(prefix));
+
+      // Assess
+      expect(counts).toEqual([1, 2, 1, 1, 0]);
+    });
+  });
+
+  describe('unsorted input', () => {
+    it('sorts and de-duplicates a copy, leaving the caller array alone', () => {
+      // Prepare
+      const paths = ['/b', '/a', '/b', '/a/1'];
+
+      // Act
+      const inventory = createSortedInventory(paths);
+
+      // Assess
+      expect(inventory.countWithPrefix('/')).toBe(3);
+      expect(inventory.has('/a/1')).toBe(true);
+      expect(paths).toEqual(['/b', '/a', '/b', '/a/1']);
+    });
+  });
+
+  it('agrees with a linear scan on random paths and queries', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: KEY_UNITS, maxLength: 5 }), { maxLength: 30 }),
+        fc.array(fc.string({ unit: KEY_UNITS, maxLength: 4 })),
+        (keys, queries) => {
+          const paths = keys.map(toCloudFrontPath);
+          const inventory = createSortedInventory(paths);
+          const distinct = [...new Set(paths)];
+          for (const query of queries.map(toCloudFrontPath)) {
+            expect(inventory.countWithPrefix(query)).toBe(distinct.filter((path) => path.startsWith(query)).length);
+            expect(inventory.has(query)).toBe(distinct.includes(query));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('createKeyInventory', () => {
+  it('answers in path space for keys served at / + key', () => {
+    // Prepare
+    const inventory = createKeyInventory(['docs/a.html', 'docs/b c.html', 'docs/é.html']);
+
+    // Act
+    const answers = {
+      all: inventory.countWithPrefix('/docs/'),
+      encodedSpace: inventory.has('/docs/b%20c.html'),
+      rawSpace: inventory.has('/docs/b c.html'),
+      encodedLetter: inventory.countWithPrefix('/docs/%C3%A9'),
+    };
+
+    // Assess
+    expect(answers).toEqual({ all: 3, encodedSpace: true, rawSpace: false, encodedLetter: 1 });
+  });
+
+  it('matches an inventory of encoded paths for any keys and prefixes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: KEY_UNITS, maxLength: 5 }), { maxLength: 25 }),
+        fc.array(fc.string({ unit: KEY_UNITS, maxLength: 5 }), { maxLength: 5 }),
+        (keys, queries) => {
+          // Prepare
+          const expected = createSortedInventory(keys.map(toCloudFrontPath));
+          const actual = createKeyInventory(keys);
+
+          // Act and assess, at every cut of every query path
+          for (const path of [...queries, ...keys].map(toCloudFrontPath)) {
+            for (let end = 1; end <= path.length; end++) {
+              expect(actual.countWithPrefix(path.slice(0, end))).toBe(expected.countWithPrefix(path.slice(0, end)));
+            }
+            expect(actual.has(path)).toBe(expected.has(path));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('sortWithCommonPrefixes', () => {
+  it('sorts like Array.prototype.sort, drops duplicates and measures neighbours', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom('a', 'b', '/', 'é', '\u{1F600}'), maxLength: 6 }), {
+          maxLength: 80,
+        }),
+        (strings) => {
+          // Act
+          const { sorted, common } = sortWithCommonPrefixes(strings);
+
+          // Assess
+          expect(sorted).toEqual([...new Set(strings)].sort());
+          expect(common.length).toBe(sorted.length);
+          sorted.forEach((text, i) => {
+            const before = i === 0 ? '' : (sorted[i - 1] as string);
+            let shared = 0;
+            while (shared < Math.min(before.length, text.length) && before[shared] === text[shared]) shared++;
+            expect(common[i]).toBe(i === 0 ? 0 : shared);
+          });
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -1,0 +1,154 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PlanBudgetError } from '../../shared/domain/errors.ts';
+import { MAX_PATH_LENGTH } from '../../shared/domain/paths.ts';
+import { createSortedInventory, type Plan, type PlanInput } from '../../shared/domain/planner/index.ts';
+import { planInvalidationWith } from '../../shared/domain/planner/plan-invalidation.ts';
+import { DEFAULT_TUNING, type SearchTuning } from '../../shared/domain/planner/plan-search.ts';
+import { type DeployCase, deployArbitrary, wideDeployArbitrary } from '../helpers/planner-arbitraries.ts';
+import { bruteForcePlan } from '../helpers/planner-brute-force.ts';
+import { objectiveOf, recountCollateral, uncoveredPaths } from '../helpers/planner-factories.ts';
+
+/** Every shortcut and bound switched on everywhere, so small inputs exercise them too. */
+const EAGER_BOUNDS: SearchTuning = { largeNode: 1, largeFrontier: 0, largeWork: 0, freeWildcardShortcut: true };
+/** No shortcut: every budget goes through the tree DP. */
+const PLAIN_DP: SearchTuning = {
+  largeNode: Number.POSITIVE_INFINITY,
+  largeFrontier: Number.POSITIVE_INFINITY,
+  largeWork: Number.POSITIVE_INFINITY,
+  freeWildcardShortcut: false,
+};
+
+function inputOf(deploy: DeployCase, withInventory: boolean): PlanInput {
+  const base = { changed: deploy.changed, maxPaths: deploy.maxPaths, maxWildcards: deploy.maxWildcards };
+  return withInventory ? { ...base, inventory: createSortedInventory([...deploy.served].sort()) } : base;
+}
+
+/** The plan, or `undefined` when the planner says no plan fits. */
+function tryPlan(input: PlanInput, tuning: SearchTuning = DEFAULT_TUNING): Plan | undefined {
+  try {
+    return planInvalidationWith(input, tuning);
+  } catch (error) {
+    if (error instanceof PlanBudgetError) return undefined;
+    throw error;
+  }
+}
+
+function expectValidPlan(plan: Plan, deploy: DeployCase): void {
+  const distinct = new Set(deploy.changed);
+  expect(uncoveredPaths(plan, deploy.changed)).toEqual([]);
+  expect(plan.paths.length).toBeLessThanOrEqual(deploy.maxPaths);
+  expect(plan.wildcardPaths).toBeLessThanOrEqual(deploy.maxWildcards);
+  expect(plan.changed).toBe(distinct.size);
+  for (const planned of plan.paths) {
+    expect(planned.path.length).toBeLessThanOrEqual(MAX_PATH_LENGTH);
+    if (planned.wildcard) {
+      expect(planned.path.indexOf('*')).toBe(planned.path.length - 1);
+      expect(() => decodeURIComponent(planned.path.slice(0, -1))).not.toThrow();
+    } else {
+      expect(distinct.has(planned.path) && !planned.path.includes('*')).toBe(true);
+      expect(planned.covers).toBe(1);
+    }
+  }
+  expect(pathsSorted(plan)).toBe(true);
+}
+
+function pathsSorted(plan: Plan): boolean {
+  return plan.paths.every((path, i) => i === 0 || (plan.paths[i - 1] as { path: string }).path < path.path);
+}
+
+describe('planInvalidation', () => {
+  describe('any deploy', () => {
+    it('covers every changed path within both budgets, with an inventory or without', () => {
+      fc.assert(
+        fc.property(deployArbitrary(), fc.boolean(), (deploy, withInventory) => {
+          const plan = tryPlan(inputOf(deploy, withInventory));
+          if (plan !== undefined) expectValidPlan(plan, deploy);
+        }),
+        { numRuns: 1500 },
+      );
+    });
+
+    it('explains itself: per-path collateral adds up and matches a recount', () => {
+      fc.assert(
+        fc.property(deployArbitrary(), (deploy) => {
+          const plan = tryPlan(inputOf(deploy, true));
+          if (plan === undefined) return;
+          const perPath = plan.paths.reduce((sum, path) => sum + (path.collateral as number), 0);
+          expect(plan.collateral).toBe(perPath);
+          expect(plan.collateral).toBe(recountCollateral(plan, deploy.changed, deploy.served));
+          expect(plan.paths.reduce((sum, path) => sum + path.covers, 0)).toBe(plan.changed);
+        }),
+        { numRuns: 1000 },
+      );
+    });
+
+    it('is deterministic: shuffled, duplicated input gives the same plan', () => {
+      fc.assert(
+        fc.property(deployArbitrary(), fc.boolean(), fc.nat(), (deploy, withInventory, seed) => {
+          const shuffled = [...deploy.changed, ...deploy.changed.slice(0, 2)]
+            .map((path, i) => ({ path, key: (seed * 31 + i * 7919) % 1009 }))
+            .sort((a, b) => a.key - b.key)
+            .map((entry) => entry.path);
+          const first = tryPlan(inputOf(deploy, withInventory));
+          const second = tryPlan(inputOf({ ...deploy, changed: shuffled }, withInventory));
+          expect(second).toEqual(first);
+        }),
+        { numRuns: 1000 },
+      );
+    });
+  });
+
+  describe('with an inventory', () => {
+    it('matches a brute force over every prefix: least collateral, then fewest paths and wildcards', () => {
+      fc.assert(
+        fc.property(deployArbitrary(), (deploy) => {
+          const best = bruteForcePlan(deploy.changed, deploy.served, deploy.maxPaths, deploy.maxWildcards);
+          const plan = tryPlan(inputOf(deploy, true));
+          expect(plan === undefined ? undefined : objectiveOf(plan)).toEqual(best);
+        }),
+        { numRuns: 3000 },
+      );
+    });
+
+    it('finds the same optimum with every bound applied at every node, and with none', () => {
+      fc.assert(
+        fc.property(deployArbitrary(), (deploy) => {
+          const best = bruteForcePlan(deploy.changed, deploy.served, deploy.maxPaths, deploy.maxWildcards);
+          for (const tuning of [EAGER_BOUNDS, PLAIN_DP]) {
+            const plan = tryPlan(inputOf(deploy, true), tuning);
+            expect(plan === undefined ? undefined : objectiveOf(plan)).toEqual(best);
+          }
+        }),
+        { numRuns: 1500 },
+      );
+    });
+
+    it('matches the brute force on wider folders, where inner nodes are large', () => {
+      fc.assert(
+        fc.property(wideDeployArbitrary(), (deploy) => {
+          const best = bruteForcePlan(deploy.changed, deploy.served, deploy.maxPaths, deploy.maxWildcards);
+          for (const tuning of [DEFAULT_TUNING, EAGER_BOUNDS]) {
+            const plan = tryPlan(inputOf(deploy, true), tuning);
+            expect(plan === undefined ? undefined : objectiveOf(plan)).toEqual(best);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+  });
+
+  describe('without an inventory', () => {
+    it('keeps every path exact whenever they fit and none holds *', () => {
+      fc.assert(
+        fc.property(deployArbitrary(), (deploy) => {
+          const distinct = [...new Set(deploy.changed)];
+          fc.pre(distinct.length <= deploy.maxPaths && distinct.every((path) => !path.includes('*')));
+          const plan = tryPlan(inputOf({ ...deploy, maxWildcards: 0 }, false));
+          expect(plan?.exactPaths).toBe(distinct.length);
+        }),
+        { numRuns: 500 },
+      );
+    });
+  });
+});
