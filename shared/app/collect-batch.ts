@@ -1,6 +1,6 @@
 import { backoffSeconds } from '../domain/backoff.ts';
 import { parseSqsRecords, type SqsRecordLike } from '../domain/events.ts';
-import { type DistributionGroup, groupChanges } from '../domain/group-changes.ts';
+import { countObjects, type DistributionGroup, groupChanges } from '../domain/group-changes.ts';
 import { planInvalidation } from '../domain/planner/index.ts';
 import type { RouteTable } from '../domain/routes.ts';
 import { callerReferenceOf, unitKeyOf } from '../domain/unit-of-work.ts';
@@ -102,7 +102,7 @@ async function processGroup(group: DistributionGroup, deps: CollectorDeps): Prom
       callerReference: callerReferenceOf(unitKey),
       source: 'collector',
       messageCount: group.messageIds.size,
-      changedObjects: group.objects.size,
+      changedObjects: countObjects(group),
       ...(group.firstEventAt === undefined ? {} : { firstEventAt: group.firstEventAt }),
       plan: (budget) => {
         const plan = planInvalidation({

@@ -8,8 +8,8 @@ export interface DistributionGroup {
   readonly messageIds: Set<string>;
   /** Served CloudFront paths to invalidate (encoded). */
   readonly paths: Set<string>;
-  /** Distinct changed objects (`bucket/key`). */
-  readonly objects: Set<string>;
+  /** Distinct changed object keys, by bucket. */
+  readonly objects: Map<string, Set<string>>;
   /** Routes (by index) that fed this group. */
   readonly routeIndexes: Set<number>;
   /** Earliest S3 event time of the group, epoch ms (undefined when no record had one). */
@@ -19,6 +19,13 @@ export interface DistributionGroup {
 /** A group while it is being filled: event times are kept as ISO text (which sorts like time). */
 interface OpenGroup extends DistributionGroup {
   firstEventTime: string | undefined;
+}
+
+/** How many distinct objects a group's changes touched. */
+export function countObjects(group: DistributionGroup): number {
+  let count = 0;
+  for (const keys of group.objects.values()) count += keys.size;
+  return count;
 }
 
 /** A change that produced no path, with why (for the logs; never the object's content). */
@@ -57,7 +64,7 @@ export function groupChanges(changes: readonly S3Change[], table: RouteTable): G
           distributionId: hit.distributionId,
           messageIds: new Set(),
           paths: new Set(),
-          objects: new Set(),
+          objects: new Map(),
           routeIndexes: new Set(),
           firstEventAt: undefined,
           firstEventTime: undefined,
@@ -65,7 +72,9 @@ export function groupChanges(changes: readonly S3Change[], table: RouteTable): G
         groups.set(hit.distributionId, group);
       }
       group.messageIds.add(change.messageId);
-      group.objects.add(`${change.bucket}/${change.key}`);
+      let keys = group.objects.get(change.bucket);
+      if (keys === undefined) group.objects.set(change.bucket, (keys = new Set()));
+      keys.add(change.key);
       group.routeIndexes.add(hit.routeIndex);
       for (const path of hit.servedPaths) group.paths.add(path);
       // S3 writes ISO-8601 UTC times of one format, so text order is time order: parse once at the end.
