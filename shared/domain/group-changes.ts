@@ -73,7 +73,10 @@ export function groupChanges(changes: readonly S3Change[], table: RouteTable): G
       }
       group.messageIds.add(change.messageId);
       let keys = group.objects.get(change.bucket);
-      if (keys === undefined) group.objects.set(change.bucket, (keys = new Set()));
+      if (keys === undefined) {
+        keys = new Set();
+        group.objects.set(change.bucket, keys);
+      }
       keys.add(change.key);
       group.routeIndexes.add(hit.routeIndex);
       for (const path of hit.servedPaths) group.paths.add(path);
