@@ -1,12 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { CloudFrontGateway } from '../../shared/adapters/cloudfront-gateway.ts';
 import { DynamoWatchLedger } from '../../shared/adapters/dynamodb-watch-ledger.ts';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.ts';
+import { SqsWatchQueue } from '../../shared/adapters/sqs-watch-scheduler.ts';
 import { type WatchOutcome, watchInvalidations } from '../../shared/app/watch-invalidation.ts';
-import type { WatchDeps, WatchQueue } from '../../shared/app/watch-ports.ts';
+import type { WatchDeps } from '../../shared/app/watch-ports.ts';
 import { loadConfig, NOTIFY_MODE, requireSetting } from '../../shared/config.ts';
 import { DEFAULT_WATCH_SCHEDULE } from '../../shared/domain/watch-policy.ts';
 import { createCloudFrontClient, createDocumentClient } from '../../shared/runtime/clients.ts';
@@ -17,19 +18,7 @@ import { wrapSqsFunction } from '../../shared/runtime/sqs-handler.ts';
 const config = loadConfig();
 const { logger, metrics } = createObservability('watcher', config.stage);
 const now = () => Date.now();
-const sqs = new SQSClient({});
-const watchQueueUrl = requireSetting(config.watchQueueUrl, 'WATCH_QUEUE_URL');
-const queue: WatchQueue = {
-  send: async (message, delaySeconds) => {
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: watchQueueUrl,
-        MessageBody: JSON.stringify(message),
-        DelaySeconds: delaySeconds,
-      }),
-    );
-  },
-};
+const queue = new SqsWatchQueue(new SQSClient({}), requireSetting(config.watchQueueUrl, 'WATCH_QUEUE_URL'));
 const deps: WatchDeps = {
   ledger: new DynamoWatchLedger(createDocumentClient(), { tableName: requireSetting(config.tableName, 'TABLE_NAME') }),
   invalidations: new CloudFrontGateway(createCloudFrontClient(), { inFlightCacheMs: 0, now }),

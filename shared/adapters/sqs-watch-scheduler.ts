@@ -1,19 +1,30 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LedgerEntry } from '../app/ports.ts';
-
-/** The message the watcher receives: which invalidation to check, and how many checks came before. */
-export interface WatchMessage {
-  readonly distributionId: string;
-  readonly invalidationId: string;
-  readonly unitKey: string;
-  readonly month: string;
-  readonly attempt: number;
-  /** When the first check was scheduled, epoch ms (bounds the total wait). */
-  readonly since: number;
-}
+import type { WatchMessage } from '../app/watch-ports.ts';
 
 /** First check after this many seconds: CloudFront invalidations usually take one to a few minutes. */
 export const FIRST_CHECK_DELAY_SECONDS = 60;
+
+/** The watch queue: sends a check message that becomes visible after `delaySeconds` (at most 900). */
+export class SqsWatchQueue {
+  readonly #sqs: SQSClient;
+  readonly #queueUrl: string;
+
+  constructor(sqs: SQSClient, queueUrl: string) {
+    this.#sqs = sqs;
+    this.#queueUrl = queueUrl;
+  }
+
+  async send(message: WatchMessage, delaySeconds: number): Promise<void> {
+    await this.#sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.#queueUrl,
+        MessageBody: JSON.stringify(message),
+        DelaySeconds: delaySeconds,
+      }),
+    );
+  }
+}
 
 /**
  * Schedules a completion check as a delayed SQS message on the watch queue: no idle compute while
@@ -24,6 +35,7 @@ export function createWatchScheduler(
   watchQueueUrl: string,
   now: () => number = Date.now,
 ): (entry: LedgerEntry, invalidationId: string) => Promise<void> {
+  const queue = new SqsWatchQueue(sqs, watchQueueUrl);
   return async (entry, invalidationId) => {
     const message: WatchMessage = {
       distributionId: entry.distributionId,
@@ -33,12 +45,6 @@ export function createWatchScheduler(
       attempt: 1,
       since: now(),
     };
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: watchQueueUrl,
-        MessageBody: JSON.stringify(message),
-        DelaySeconds: FIRST_CHECK_DELAY_SECONDS,
-      }),
-    );
+    await queue.send(message, FIRST_CHECK_DELAY_SECONDS);
   };
 }

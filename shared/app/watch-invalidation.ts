@@ -1,4 +1,3 @@
-import type { WatchMessage } from '../adapters/sqs-watch-scheduler.ts';
 import {
   completionLatencyMs,
   completionNotice,
@@ -10,7 +9,7 @@ import {
 import { LEDGER_STATUS } from './ports.ts';
 import { WatchMessageError } from './watch-errors.ts';
 import { type NotifyOutcome, notifyOnce } from './watch-notify.ts';
-import type { WatchDeps, WatchedEntry } from './watch-ports.ts';
+import type { WatchDeps, WatchedEntry, WatchMessage } from './watch-ports.ts';
 
 /** An SQS record as the watcher reads it (the aws-lambda SQSRecord fits). */
 export interface WatchRecord {

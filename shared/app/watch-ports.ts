@@ -1,7 +1,17 @@
-import type { WatchMessage } from '../adapters/sqs-watch-scheduler.ts';
 import type { Notice, NotifyLevel, WatchSchedule } from '../domain/watch-policy.ts';
 import type { Log } from './issue-unit.ts';
 import type { LedgerEntry } from './ports.ts';
+
+/** The message the watcher receives: which invalidation to check, and how many checks came before. */
+export interface WatchMessage {
+  readonly distributionId: string;
+  readonly invalidationId: string;
+  readonly unitKey: string;
+  readonly month: string;
+  readonly attempt: number;
+  /** When the first check was scheduled, epoch ms (bounds the total wait). */
+  readonly since: number;
+}
 
 /**
  * What the watcher needs from the outside world. Adapters: `DynamoWatchLedger`, `SnsNotifier`,

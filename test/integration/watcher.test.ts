@@ -16,10 +16,9 @@ import { CloudFrontGateway } from '../../shared/adapters/cloudfront-gateway.ts';
 import { DynamoLedger } from '../../shared/adapters/dynamodb-ledger.ts';
 import { DynamoWatchLedger } from '../../shared/adapters/dynamodb-watch-ledger.ts';
 import { NotificationError, SnsNotifier } from '../../shared/adapters/sns-notifier.ts';
-import type { WatchMessage } from '../../shared/adapters/sqs-watch-scheduler.ts';
 import { LEDGER_STATUS, type LedgerEntry } from '../../shared/app/ports.ts';
 import { type WatchRecord, watchInvalidations } from '../../shared/app/watch-invalidation.ts';
-import type { Notifier, WatchDeps, WatchMetric } from '../../shared/app/watch-ports.ts';
+import type { Notifier, WatchDeps, WatchMessage, WatchMetric } from '../../shared/app/watch-ports.ts';
 import { DEFAULT_WATCH_SCHEDULE, type NotifyLevel, type WatchSchedule } from '../../shared/domain/watch-policy.ts';
 import { type CloudFrontEmulator, startCloudFrontEmulator } from '../../shared/local/cloudfront-emulator/index.ts';
 import {
