@@ -1,3 +1,5 @@
+import { CandidateBuffer } from './candidates.ts';
+
 /**
  * Pareto frontiers of partial plans for the tree DP. A partial plan for a subtree is summarised by
  * `q` (wildcards used), `cost` (their collateral) and `save` (paths saved against one exact path
@@ -61,11 +63,7 @@ export class RefArena {
   }
 }
 
-const candQ: number[] = [];
-const candCost: number[] = [];
-const candSave: number[] = [];
-const candLeft: number[] = [];
-const candRight: number[] = [];
+const candidates = new CandidateBuffer();
 
 /**
  * The frontier of the union of two disjoint subtrees: every pair of entries whose wildcards fit,
@@ -76,24 +74,20 @@ export function mergeFrontiers(a: Frontier, b: Frontier, minSave: number, contex
   if (a === TRIVIAL) return b;
   if (b === TRIVIAL) return a;
   const w = context.maxWildcards;
-  let count = 0;
+  candidates.reset((a.length >> 2) * (b.length >> 2));
   for (let i = 0; i < a.length; i += 4) {
     const qa = a[i] as number;
     const costA = a[i + 1] as number;
     const saveA = a[i + 2] as number;
+    const refA = a[i + 3] as number;
     for (let j = 0; j < b.length; j += 4) {
       const q = qa + (b[j] as number);
       const save = saveA + (b[j + 2] as number);
       if (q > w || save < minSave) continue;
-      candQ[count] = q;
-      candCost[count] = costA + (b[j + 1] as number);
-      candSave[count] = save;
-      candLeft[count] = a[i + 3] as number;
-      candRight[count] = b[j + 3] as number;
-      count++;
+      candidates.push(q, costA + (b[j + 1] as number), save, refA, b[j + 3] as number);
     }
   }
-  return pruneCandidates(count, context);
+  return pruneCandidates(context);
 }
 
 /**
@@ -106,47 +100,38 @@ export function finishFrontier(
   minSaveByQ: Float64Array | undefined,
   context: FrontierContext,
 ): Frontier {
-  let count = 0;
-  const keep = (q: number, cost: number, save: number, ref: number): void => {
-    if (minSaveByQ !== undefined && save < (minSaveByQ[q] as number)) return;
-    candQ[count] = q;
-    candCost[count] = cost;
-    candSave[count] = save;
-    candLeft[count] = ref;
-    candRight[count] = 0;
-    count++;
-  };
-  for (let i = 0; i < frontier.length; i += 4) {
-    keep(frontier[i] as number, frontier[i + 1] as number, frontier[i + 2] as number, frontier[i + 3] as number);
-  }
-  if (own !== undefined && context.maxWildcards >= 1) keep(1, own.cost, own.save, own.ref);
   if (own === undefined && minSaveByQ === undefined) return frontier;
-  return pruneCandidates(count, context);
+  candidates.reset((frontier.length >> 2) + 1);
+  for (let i = 0; i < frontier.length; i += 4) {
+    const q = frontier[i] as number;
+    const save = frontier[i + 2] as number;
+    if (minSaveByQ !== undefined && save < (minSaveByQ[q] as number)) continue;
+    candidates.push(q, frontier[i + 1] as number, save, frontier[i + 3] as number, 0);
+  }
+  if (
+    own !== undefined &&
+    context.maxWildcards >= 1 &&
+    (minSaveByQ === undefined || own.save >= (minSaveByQ[1] as number))
+  ) {
+    candidates.push(1, own.cost, own.save, own.ref, 0);
+  }
+  return pruneCandidates(context);
 }
 
-let order = new Uint32Array(256);
 let bestEffective = new Float64Array(16);
 
-function pruneCandidates(count: number, context: FrontierContext): Frontier {
+function pruneCandidates(context: FrontierContext): Frontier {
+  const count = candidates.count;
   context.work += count;
   if (count === 0) return EMPTY;
   const { maxWildcards: w, required } = context;
-  if (order.length < count) order = new Uint32Array(Math.max(count, order.length * 2));
-  for (let i = 0; i < count; i++) order[i] = i;
-  const view = order.subarray(0, count);
-  // Cheapest first; at equal cost the larger save, then fewer wildcards, then the earlier candidate.
-  view.sort(
-    (x, y) =>
-      (candCost[x] as number) - (candCost[y] as number) ||
-      (candSave[y] as number) - (candSave[x] as number) ||
-      (candQ[x] as number) - (candQ[y] as number) ||
-      x - y,
-  );
+  const order = candidates.sorted();
+  const { q: candQ, cost: candCost, save: candSave, left: candLeft, right: candRight } = candidates;
   if (bestEffective.length < w + 1) bestEffective = new Float64Array(w + 1);
   bestEffective.fill(Number.NEGATIVE_INFINITY, 0, w + 1);
   const out: number[] = [];
   for (let i = 0; i < count; i++) {
-    const at = view[i] as number;
+    const at = order[i] as number;
     const q = candQ[at] as number;
     const save = candSave[at] as number;
     const effective = Math.min(save, required);

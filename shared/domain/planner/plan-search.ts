@@ -72,7 +72,8 @@ export function searchPlan(table: NodeTable, tuning: SearchTuning = DEFAULT_TUNI
     return multiplier !== undefined;
   };
 
-  const acc: (Frontier | undefined)[] = [];
+  // Filled up front: written out of order, a growing array would fall back to slow sparse storage.
+  const acc: (Frontier | undefined)[] = new Array(trie.size).fill(undefined);
   const merged = new Int32Array(trie.size);
   let result: Frontier = EMPTY;
   for (let index = order.length - 1; index >= 0; index--) {

@@ -8,6 +8,12 @@ export interface Inventory {
   countWithPrefix(prefix: string): number;
   /** Whether `path` is served. */
   has(path: string): boolean;
+  /**
+   * Optional bulk form of `has` for paths asked in ascending order: sets `served[i]` to 1 when
+   * `paths[i]` is served and 0 otherwise, for every i in `[from, to)`. Same answers as `has`, in one
+   * pass instead of one search per path.
+   */
+  markServed?(paths: readonly string[], from: number, to: number, served: Uint8Array): void;
 }
 
 /** What to plan: the changed paths and the budget for this invalidation. */

@@ -23,16 +23,24 @@ export interface WildcardCosts {
  * @param paths - the sorted, distinct changed paths
  */
 export function createCollateralCosts(inventory: Inventory, paths: readonly string[]): WildcardCosts {
-  const served = new Int8Array(paths.length); // 0 not asked yet, 1 served, -1 not served
-  const isServed = (i: number): boolean => {
-    if (served[i] === 0) served[i] = inventory.has(paths[i] as string) ? 1 : -1;
-    return served[i] === 1;
-  };
-  // Prefix sums, extended on demand in index order (which keeps the inventory's searches galloping).
+  // Prefix sums of `served`, extended on demand in index order (which keeps the inventory's
+  // searches galloping); `served[i]` is known below `known` and wherever `asked[i]` is 1.
+  const served = new Uint8Array(paths.length);
+  const asked = new Uint8Array(paths.length);
   const servedBefore = new Int32Array(paths.length + 1);
   let known = 0;
+  const isServed = (i: number): boolean => {
+    if (i >= known && asked[i] === 0) {
+      served[i] = inventory.has(paths[i] as string) ? 1 : 0;
+      asked[i] = 1;
+    }
+    return served[i] === 1;
+  };
   const countServedBefore = (end: number): number => {
-    for (; known < end; known++) servedBefore[known + 1] = (servedBefore[known] as number) + (isServed(known) ? 1 : 0);
+    if (known >= end) return servedBefore[end] as number;
+    if (inventory.markServed !== undefined) inventory.markServed(paths, known, end, served);
+    else for (let i = known; i < end; i++) if (asked[i] === 0) served[i] = inventory.has(paths[i] as string) ? 1 : 0;
+    for (; known < end; known++) servedBefore[known + 1] = (servedBefore[known] as number) + (served[known] as number);
     return servedBefore[end] as number;
   };
   return {
