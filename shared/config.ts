@@ -23,6 +23,10 @@ export interface ServiceConfig {
   readonly inventoryMaxRequests: number;
   readonly inventoryCacheSeconds: number;
   readonly inFlightCacheSeconds: number;
+  /** Reservations untouched this long are settled by the sweeper; at least the collector's timeout. */
+  readonly staleReservationSeconds: number;
+  /** Least time between two reservation sweeps of one container. */
+  readonly sweepIntervalSeconds: number;
   readonly notify: NotifyMode;
   readonly watchMaxWaitSeconds: number;
   /** Path-style S3 requests (local endpoints); false in AWS. */
@@ -47,6 +51,8 @@ export const ENV = {
   INVENTORY_MAX_REQUESTS: 'INVENTORY_MAX_REQUESTS',
   INVENTORY_CACHE_SECONDS: 'INVENTORY_CACHE_SECONDS',
   IN_FLIGHT_CACHE_SECONDS: 'IN_FLIGHT_CACHE_SECONDS',
+  STALE_RESERVATION_SECONDS: 'STALE_RESERVATION_SECONDS',
+  SWEEP_INTERVAL_SECONDS: 'SWEEP_INTERVAL_SECONDS',
   NOTIFY: 'NOTIFY',
   WATCH_MAX_WAIT_SECONDS: 'WATCH_MAX_WAIT_SECONDS',
   S3_FORCE_PATH_STYLE: 'S3_FORCE_PATH_STYLE',
@@ -85,6 +91,9 @@ export function readConfig(env: Env = process.env): ServiceConfig {
     inventoryMaxRequests: integer(env, ENV.INVENTORY_MAX_REQUESTS, 20, 1, 10_000),
     inventoryCacheSeconds: integer(env, ENV.INVENTORY_CACHE_SECONDS, 60, 0),
     inFlightCacheSeconds: integer(env, ENV.IN_FLIGHT_CACHE_SECONDS, 10, 0),
+    // 900 s is Lambda's longest timeout, so no invocation can still be issuing a reservation that old.
+    staleReservationSeconds: integer(env, ENV.STALE_RESERVATION_SECONDS, 900, 1),
+    sweepIntervalSeconds: integer(env, ENV.SWEEP_INTERVAL_SECONDS, 300, 1),
     notify: oneOf(env, ENV.NOTIFY, Object.values(NOTIFY_MODE), NOTIFY_MODE.all),
     watchMaxWaitSeconds: integer(env, ENV.WATCH_MAX_WAIT_SECONDS, 3600, 60),
     s3ForcePathStyle: oneOf(env, ENV.S3_FORCE_PATH_STYLE, ['true', 'false'], 'false') === 'true',

@@ -5,7 +5,14 @@ import {
   ListDistributionsCommand,
   ListInvalidationsCommand,
 } from '@aws-sdk/client-cloudfront';
-import type { CreatedInvalidation, InFlight, InvalidationGateway } from '../app/ports.ts';
+import type {
+  CreatedInvalidation,
+  FoundInvalidation,
+  FoundInvalidations,
+  InFlight,
+  InvalidationFinder,
+  InvalidationGateway,
+} from '../app/ports.ts';
 import { CloudFrontError } from './errors.ts';
 
 /** Options of the CloudFront adapter. */
@@ -46,7 +53,7 @@ const RETRYABLE_DEFINITE = new Set([
  * comes from ListInvalidations + GetInvalidation for the ones in progress, cached briefly and bumped
  * by what this container issued since.
  */
-export class CloudFrontGateway implements InvalidationGateway {
+export class CloudFrontGateway implements InvalidationGateway, InvalidationFinder {
   readonly #client: CloudFrontClient;
   readonly #options: CloudFrontGatewayOptions;
   readonly #inFlight = new Map<string, { at: number; value: InFlight }>();
@@ -97,6 +104,51 @@ export class CloudFrontGateway implements InvalidationGateway {
     const value = { exactPaths, wildcardPaths };
     this.#inFlight.set(distributionId, { at: this.#options.now(), value });
     return value;
+  }
+
+  async findByCallerReference(
+    distributionId: string,
+    references: ReadonlySet<string>,
+    options: { readonly sinceMs: number; readonly maxLookups: number },
+  ): Promise<FoundInvalidations> {
+    const found = new Map<string, FoundInvalidation>();
+    let marker: string | undefined;
+    let lookups = 0;
+    try {
+      do {
+        const page = await this.#client.send(
+          new ListInvalidationsCommand({
+            DistributionId: distributionId,
+            MaxItems: 100,
+            ...(marker ? { Marker: marker } : {}),
+          }),
+        );
+        let reachedOlder = false;
+        for (const item of page.InvalidationList?.Items ?? []) {
+          const createTime = item.CreateTime?.getTime() ?? 0;
+          if (createTime < options.sinceMs) {
+            reachedOlder = true;
+            continue;
+          }
+          if (item.Id === undefined) continue;
+          if (lookups >= options.maxLookups) return { found, complete: false };
+          // ListInvalidations has no CallerReference: GetInvalidation for each one in the window.
+          lookups++;
+          const details = await this.getInvalidation(distributionId, item.Id);
+          if (references.has(details.callerReference)) {
+            found.set(details.callerReference, { invalidationId: details.id, createTime: details.createTime });
+          }
+        }
+        // Newest first: once a page reaches back before the window, the rest is older still.
+        const done = reachedOlder || found.size === references.size;
+        marker = !done && page.InvalidationList?.IsTruncated ? page.InvalidationList.NextMarker : undefined;
+      } while (marker !== undefined);
+    } catch (error) {
+      throw error instanceof CloudFrontError
+        ? error
+        : classifyCloudFrontError(`ListInvalidations on ${distributionId}`, error);
+    }
+    return { found, complete: true };
   }
 
   /** GetInvalidation, flattened. */
@@ -190,10 +242,19 @@ function isBucketDomain(domain: string, bucket: string): boolean {
  */
 export function classifyCloudFrontError(action: string, error: unknown): CloudFrontError {
   const code = error instanceof Error ? error.name : 'UnknownError';
-  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  const metadata = (error as { $metadata?: { httpStatusCode?: number; attempts?: number } })?.$metadata;
+  const status = metadata?.httpStatusCode;
   const throttled = (error as { $retryable?: { throttling?: boolean } })?.$retryable?.throttling === true;
+  // The SDK retries 5xx and dropped connections itself and reports only the last error: after more
+  // than one attempt, an earlier one may have created the invalidation, so nothing is definite.
+  const retried = (metadata?.attempts ?? 1) > 1;
   if (RETRYABLE_DEFINITE.has(code) || throttled) {
-    return new CloudFrontError(`${action} failed: ${code}`, { retryable: true, definite: true, code, cause: error });
+    return new CloudFrontError(`${action} failed: ${code}${retried ? ' after retries' : ''}`, {
+      retryable: true,
+      definite: !retried,
+      code,
+      cause: error,
+    });
   }
   if (status === undefined || status >= 500) {
     // A 5xx, a timeout or a dropped connection: CloudFront may have created it. Keep the reservation;
@@ -207,7 +268,7 @@ export function classifyCloudFrontError(action: string, error: unknown): CloudFr
   }
   return new CloudFrontError(`${action} failed: ${code} (HTTP ${status})`, {
     retryable: false,
-    definite: true,
+    definite: !retried,
     code,
     cause: error,
   });

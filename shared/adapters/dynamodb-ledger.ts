@@ -1,8 +1,11 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
+  type QueryCommandOutput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -12,6 +15,8 @@ import {
   type Ledger,
   type LedgerEntry,
   type MonthUsage,
+  type OpenReservation,
+  type ReservationLease,
   type ReserveOutcome,
   type StoredPlan,
 } from '../app/ports.ts';
@@ -31,13 +36,19 @@ export interface DynamoLedgerOptions {
 const DAY_SECONDS = 86_400;
 /** Order of the items in a reservation transaction; cancellation reasons come back in this order. */
 const RESERVE_ITEM = { pointer: 0, entry: 1, total: 2 } as const;
+/** Attribute of the reservation lease: when a retry last claimed the entry to issue it. */
+const CLAIMED_AT = 'claimedAt';
+// Condition pieces, named once.
+const STILL_RESERVED = '#status = :reserved AND #reservedAt = :reservedAt';
+const LEASE_UNCLAIMED = 'attribute_not_exists(#claimedAt)';
+const LEASE_UNCHANGED = '#claimedAt = :claimedAt';
 
 /**
  * The ledger and month counters in one DynamoDB table (item shapes: docs/architecture.md).
  *
  * Every reservation is one TransactWriteItems: pointer + ledger item (both conditional on not
- * existing) + four counters (ADD). The hard cap is a condition on the account counter, so two
- * concurrent collectors can never pass it together.
+ * existing) + four counters (ADD) + an open marker for the sweeper. The hard cap is a condition on the
+ * account counter, so two concurrent collectors can never pass it together.
  */
 export class DynamoLedger implements Ledger {
   readonly #client: DynamoDBDocumentClient;
@@ -95,6 +106,19 @@ export class DynamoLedger implements Ledger {
       const cap = index === 0 ? options.hardCap : undefined;
       items.push({ Update: this.#counterUpdate(entry.month, sk, counterDelta(entry, 1), cap) });
     });
+    // The open marker lets the sweeper find this reservation without reading the whole month.
+    items.push({
+      Put: {
+        TableName: this.#options.tableName,
+        Item: {
+          pk: LEDGER_KEYS.monthPk(entry.month),
+          sk: LEDGER_KEYS.openSk(entry.unitKey),
+          unitKey: entry.unitKey,
+          reservedAt: entry.reservedAt,
+          [TTL_ATTRIBUTE]: expiresAt,
+        },
+      },
+    });
     try {
       await this.#client.send(
         new TransactWriteCommand({
@@ -148,16 +172,29 @@ export class DynamoLedger implements Ledger {
     }
   }
 
-  async release(entry: LedgerEntry): Promise<void> {
+  async release(entry: LedgerEntry, options: { readonly lease?: ReservationLease } = {}): Promise<boolean> {
+    const lease = options.lease;
+    const leaseCondition =
+      lease === undefined ? '' : ` AND ${lease.claimedAt === undefined ? LEASE_UNCLAIMED : LEASE_UNCHANGED}`;
     const items: TransactItem[] = [
       {
         Update: {
           TableName: this.#options.tableName,
           Key: { pk: LEDGER_KEYS.monthPk(entry.month), sk: LEDGER_KEYS.entrySk(entry.unitKey) },
           UpdateExpression: 'SET #status = :released',
-          ConditionExpression: '#status = :reserved',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':released': LEDGER_STATUS.released, ':reserved': LEDGER_STATUS.reserved },
+          // This reservation, not a later one of the same unit; for the sweeper, also unclaimed since read.
+          ConditionExpression: `${STILL_RESERVED}${leaseCondition}`,
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#reservedAt': 'reservedAt',
+            ...(lease === undefined ? {} : { '#claimedAt': CLAIMED_AT }),
+          },
+          ExpressionAttributeValues: {
+            ':released': LEDGER_STATUS.released,
+            ':reserved': LEDGER_STATUS.reserved,
+            ':reservedAt': entry.reservedAt,
+            ...(lease?.claimedAt === undefined ? {} : { ':claimedAt': lease.claimedAt }),
+          },
         },
       },
       // The pointer goes, so a retry of the same messages plans afresh.
@@ -165,6 +202,12 @@ export class DynamoLedger implements Ledger {
         Delete: {
           TableName: this.#options.tableName,
           Key: { pk: LEDGER_KEYS.unitPk(entry.unitKey), sk: LEDGER_KEYS.unitSk },
+        },
+      },
+      {
+        Delete: {
+          TableName: this.#options.tableName,
+          Key: { pk: LEDGER_KEYS.monthPk(entry.month), sk: LEDGER_KEYS.openSk(entry.unitKey) },
         },
       },
       ...[
@@ -176,14 +219,96 @@ export class DynamoLedger implements Ledger {
     ];
     try {
       await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
     } catch (error) {
       if (
         error instanceof TransactionCanceledException &&
         error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
       ) {
-        return; // already released or issued: releasing twice must not give paths back twice
+        return false; // already released, issued or claimed: releasing twice must not give paths back twice
       }
       throw wrap('release', entry.unitKey, error);
+    }
+  }
+
+  async claim(entry: LedgerEntry, at: number): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#options.tableName,
+          Key: { pk: LEDGER_KEYS.monthPk(entry.month), sk: LEDGER_KEYS.entrySk(entry.unitKey) },
+          UpdateExpression: 'SET #claimedAt = :at',
+          ConditionExpression: STILL_RESERVED,
+          ExpressionAttributeNames: { '#status': 'status', '#reservedAt': 'reservedAt', '#claimedAt': CLAIMED_AT },
+          ExpressionAttributeValues: {
+            ':at': at,
+            ':reserved': LEDGER_STATUS.reserved,
+            ':reservedAt': entry.reservedAt,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false;
+      throw wrap('claim', entry.unitKey, error);
+    }
+  }
+
+  async openReservations(month: string, reservedBefore: number): Promise<OpenReservation[]> {
+    const open: OpenReservation[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      let page: QueryCommandOutput;
+      try {
+        page = await this.#client.send(
+          new QueryCommand({
+            TableName: this.#options.tableName,
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :open)',
+            FilterExpression: '#reservedAt <= :before',
+            ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#reservedAt': 'reservedAt' },
+            ExpressionAttributeValues: {
+              ':pk': LEDGER_KEYS.monthPk(month),
+              ':open': LEDGER_KEYS.openSk(''),
+              ':before': reservedBefore,
+            },
+            ConsistentRead: true,
+            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+          }),
+        );
+      } catch (error) {
+        throw wrap('open reservations', month, error);
+      }
+      for (const marker of page.Items ?? []) {
+        const unitKey = String(marker.unitKey);
+        const item = await this.#get(LEDGER_KEYS.monthPk(month), LEDGER_KEYS.entrySk(unitKey));
+        const claimedAt = item?.[CLAIMED_AT];
+        open.push({
+          unitKey,
+          month,
+          reservedAt: Number(marker.reservedAt),
+          entry: item === undefined ? undefined : toEntry(item),
+          lease: { claimedAt: typeof claimedAt === 'number' ? claimedAt : undefined },
+        });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return open;
+  }
+
+  async closeReservation(month: string, unitKey: string, reservedAt: number): Promise<void> {
+    try {
+      await this.#client.send(
+        new DeleteCommand({
+          TableName: this.#options.tableName,
+          Key: { pk: LEDGER_KEYS.monthPk(month), sk: LEDGER_KEYS.openSk(unitKey) },
+          ConditionExpression: '#reservedAt = :reservedAt',
+          ExpressionAttributeNames: { '#reservedAt': 'reservedAt' },
+          ExpressionAttributeValues: { ':reservedAt': reservedAt },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalFailure(error)) return; // a newer reservation of the unit owns the marker now
+      throw wrap('close reservation', unitKey, error);
     }
   }
 

@@ -31,6 +31,8 @@ export const LEDGER_KEYS = {
   dayDistributionSk: (day: number, distributionId: string) =>
     `DAY#${String(day).padStart(2, '0')}#DIST#${distributionId}`,
   entrySk: (unitKey: string) => `INV#${unitKey}`,
+  /** Marker of a reservation not yet known to be settled: what the reservation sweeper reads. */
+  openSk: (unitKey: string) => `OPEN#${unitKey}`,
   unitPk: (unitKey: string) => `UNIT#${unitKey}`,
   unitSk: 'UNIT',
 } as const;

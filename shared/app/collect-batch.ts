@@ -2,6 +2,7 @@ import { backoffSeconds } from '../domain/backoff.ts';
 import { parseSqsRecords, type SqsRecordLike } from '../domain/events.ts';
 import { countObjects, type DistributionGroup, groupChanges } from '../domain/group-changes.ts';
 import { planInvalidation } from '../domain/planner/index.ts';
+import { isBucketName } from '../domain/route-config.ts';
 import type { RouteTable } from '../domain/routes.ts';
 import { callerReferenceOf, unitKeyOf } from '../domain/unit-of-work.ts';
 import { DeferredError } from './errors.ts';
@@ -58,8 +59,11 @@ export async function collectBatch(
   for (const problem of parsed.problems) deps.log.warn('record skipped', { ...problem });
   deps.metrics.count('InvalidRecords', parsed.problems.length);
   const { groups, skipped } = groupChanges(parsed.changes, deps.routes);
-  for (const skip of skipped)
-    deps.log.info('change not routed', { messageId: skip.messageId, bucket: skip.bucket, reason: skip.reason });
+  // The bucket is named only when it is a bucket name: the field comes from the message (docs/security.md).
+  for (const skip of skipped) {
+    const bucket = isBucketName(skip.bucket) ? skip.bucket : 'not a bucket name';
+    deps.log.info('change not routed', { messageId: skip.messageId, bucket, reason: skip.reason });
+  }
   deps.metrics.count('ChangedKeys', parsed.changes.length);
 
   const failures = new Map<string, Error>();

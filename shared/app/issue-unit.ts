@@ -72,7 +72,11 @@ export async function invalidateUnit(request: UnitRequest, deps: UnitDeps): Prom
   if (existing !== undefined) {
     deps.metrics.count('ReplayedUnits', 1);
     if (existing.status !== LEDGER_STATUS.reserved) return existing; // issued before: CloudFront has it
-    return issueUnit(existing, deps);
+    // The claim renews the lease, so the sweeper cannot release the entry while this retry issues it.
+    if (await deps.ledger.claim(existing, deps.now())) return issueUnit(existing, deps);
+    // The sweeper settled it meanwhile: issued (CloudFront has it), or released (plan it afresh).
+    const settled = await deps.ledger.findUnit(request.unitKey);
+    if (settled !== undefined && settled.status !== LEDGER_STATUS.reserved) return settled;
   }
   const entry = await reserveUnit(request, deps);
   if (entry.status !== LEDGER_STATUS.reserved) return entry;

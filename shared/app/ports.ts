@@ -72,8 +72,41 @@ export interface Ledger {
   reserve(entry: LedgerEntry, options: { readonly hardCap?: number }): Promise<ReserveOutcome>;
   /** Records the CloudFront invalidation id of a reserved entry. */
   markIssued(entry: LedgerEntry, invalidationId: string, issuedAt: number): Promise<void>;
-  /** Gives the paths of a reserved entry back (CloudFront definitely did not create it). */
-  release(entry: LedgerEntry): Promise<void>;
+  /**
+   * Gives the paths of a reserved entry back (CloudFront definitely did not create it). With
+   * `lease`, only while nobody claimed the entry since the sweeper read it.
+   *
+   * @returns false when the entry was no longer reserved (or claimed since): nothing given back
+   */
+  release(entry: LedgerEntry, options?: { readonly lease?: ReservationLease }): Promise<boolean>;
+  /**
+   * Renews the lease of a reserved entry before it is issued again (a retry of the same messages),
+   * so the sweeper leaves it alone meanwhile.
+   *
+   * @returns false when it is no longer reserved (the sweeper settled it)
+   */
+  claim(entry: LedgerEntry, at: number): Promise<boolean>;
+  /** Reservations of a month opened at or before `reservedBefore` and not yet closed, with their entries. */
+  openReservations(month: string, reservedBefore: number): Promise<OpenReservation[]>;
+  /** Removes the open marker of a settled reservation (only if it still belongs to `reservedAt`). */
+  closeReservation(month: string, unitKey: string, reservedAt: number): Promise<void>;
+}
+
+/** When a reservation was last reserved or claimed: the sweeper's proof that nobody works on it. */
+export interface ReservationLease {
+  /** Epoch ms of the last claim; undefined when never claimed since it was reserved. */
+  readonly claimedAt: number | undefined;
+}
+
+/** A reservation the sweeper may have to settle: its marker and the ledger entry as it is now. */
+export interface OpenReservation {
+  readonly unitKey: string;
+  readonly month: string;
+  /** `reservedAt` of the reservation that opened the marker. */
+  readonly reservedAt: number;
+  /** The entry now (undefined when it expired), and its lease. */
+  readonly entry: LedgerEntry | undefined;
+  readonly lease: ReservationLease;
 }
 
 /** In-flight invalidation paths of one distribution. */
@@ -97,6 +130,32 @@ export interface InvalidationGateway {
   ): Promise<CreatedInvalidation>;
   /** Paths currently in progress for the distribution (cached for a few seconds). */
   inFlight(distributionId: string): Promise<InFlight>;
+}
+
+/** An invalidation CloudFront holds, found by its CallerReference. */
+export interface FoundInvalidation {
+  readonly invalidationId: string;
+  readonly createTime: number;
+}
+
+/** What a CallerReference search found, and whether it looked at every invalidation of its window. */
+export interface FoundInvalidations {
+  readonly found: Map<string, FoundInvalidation>;
+  /** False when the lookup budget ran out first: a reference not found may still exist. */
+  readonly complete: boolean;
+}
+
+/** CloudFront as the reservation sweeper needs it. */
+export interface InvalidationFinder {
+  /**
+   * The invalidations of a distribution created at or after `sinceMs` whose CallerReference is one of
+   * `references` (ListInvalidations, newest first, then GetInvalidation for each, at most `maxLookups`).
+   */
+  findByCallerReference(
+    distributionId: string,
+    references: ReadonlySet<string>,
+    options: { readonly sinceMs: number; readonly maxLookups: number },
+  ): Promise<FoundInvalidations>;
 }
 
 /** SQS visibility changes for records that failed for a retryable reason. */

@@ -69,6 +69,23 @@ type Json = Record<string, unknown>;
 
 const NOT_AN_EVENT = 'expected an S3 notification (Records[]), an SNS Notification or an aws.s3 EventBridge event';
 
+// AWS's own vocabulary, echoed in reasons so an operator sees which event was ignored. Any other text
+// is described by its length only: message fields can hold object keys and whatever a sender wrote,
+// and reasons end up in logs (docs/security.md).
+const S3_EVENT_NAME =
+  /^(s3:)?(ObjectCreated|ObjectRemoved|ObjectRestore|Replication|LifecycleExpiration|LifecycleTransition|IntelligentTiering|ObjectTagging|ObjectAcl|ReducedRedundancyLostObject|TestEvent)(:[A-Za-z*]{1,40})?$/;
+const EVENT_SOURCE = /^aws:[a-z0-9]{2,20}$/;
+const SNS_TYPE = /^(Notification|SubscriptionConfirmation|UnsubscribeConfirmation)$/;
+const EVENTBRIDGE_DETAIL_TYPE =
+  /^Object (Created|Deleted|Restore (Initiated|Completed|Expired)|Tags (Added|Deleted)|ACL Updated|Storage Class Changed|Access Tier Changed)$/;
+const NOTHING = /$^/;
+
+/** A message field for a reason: AWS tokens as they are, other strings by length, other values by type. */
+function describeField(value: unknown, vocabulary: RegExp): string {
+  if (typeof value !== 'string') return describeValue(value);
+  return vocabulary.test(value) ? JSON.stringify(value) : `a string of ${value.length} characters`;
+}
+
 /**
  * Parses SQS records into object changes, problems and test events. Never throws for bad input.
  *
@@ -118,7 +135,7 @@ function collectMessage(
   batch: ParsedBatch,
   inEnvelope: boolean,
 ): string | undefined {
-  if (!isObject(message)) return `message: ${NOT_AN_EVENT}, got ${describeValue(message)}`;
+  if (!isObject(message)) return `message: ${NOT_AN_EVENT}, got ${describeField(message, NOTHING)}`;
   const records = message.Records;
   if (records !== undefined) return collectNotification(messageId, records, batch);
   if (message.Event === 's3:TestEvent') {
@@ -132,7 +149,7 @@ function collectMessage(
 
 function collectSns(messageId: string, envelope: Json, batch: ParsedBatch): string | undefined {
   if (envelope.Type !== 'Notification') {
-    return `Type: expected an SNS "Notification", got ${describeValue(envelope.Type)}`;
+    return `Type: expected an SNS "Notification", got ${describeField(envelope.Type, SNS_TYPE)}`;
   }
   if (typeof envelope.Message !== 'string') {
     return `Message: expected the S3 event as JSON text, got ${describeValue(envelope.Message)}`;
@@ -148,14 +165,14 @@ function collectSns(messageId: string, envelope: Json, batch: ParsedBatch): stri
 
 function collectNotification(messageId: string, records: unknown, batch: ParsedBatch): string | undefined {
   if (!Array.isArray(records) || records.length === 0) {
-    return `Records: expected a non-empty array, got ${describeValue(records)}`;
+    return `Records: expected a non-empty array, got ${describeField(records, NOTHING)}`;
   }
   for (let i = 0; i < records.length; i++) {
     const record: unknown = records[i];
     let reason: string | undefined;
-    if (!isObject(record)) reason = `Records[${i}]: expected an object, got ${describeValue(record)}`;
+    if (!isObject(record)) reason = `Records[${i}]: expected an object, got ${describeField(record, NOTHING)}`;
     else if (record.eventSource !== 'aws:s3') {
-      reason = `Records[${i}].eventSource: expected "aws:s3", got ${describeValue(record.eventSource)}`;
+      reason = `Records[${i}].eventSource: expected "aws:s3", got ${describeField(record.eventSource, EVENT_SOURCE)}`;
     } else reason = collectS3Record(messageId, record, i, batch);
     if (reason !== undefined) batch.problems.push({ messageId, reason });
   }
@@ -167,12 +184,12 @@ function collectS3Record(messageId: string, record: Json, index: number, batch: 
   const kind = typeof eventName === 'string' ? kindOfEventName(eventName) : undefined;
   if (kind === undefined) {
     const expected = 'ObjectCreated:*, ObjectRemoved:* or LifecycleExpiration:*';
-    return `Records[${index}].eventName: expected ${expected}, got ${describeValue(eventName)} (ignored)`;
+    return `Records[${index}].eventName: expected ${expected}, got ${describeField(eventName, S3_EVENT_NAME)} (ignored)`;
   }
   const s3 = record.s3;
   const bucket = isObject(s3) && isObject(s3.bucket) ? s3.bucket.name : undefined;
   if (typeof bucket !== 'string' || bucket === '') {
-    return `Records[${index}].s3.bucket.name: expected a bucket name, got ${describeValue(bucket)}`;
+    return `Records[${index}].s3.bucket.name: expected a bucket name, got ${describeField(bucket, NOTHING)}`;
   }
   const object = isObject(s3) ? s3.object : undefined;
   return addChange(batch, messageId, index, bucket, object, kind, eventName as string, record.eventTime);
@@ -183,11 +200,12 @@ function collectEventBridge(messageId: string, event: Json, batch: ParsedBatch):
   let kind: ChangeKind;
   if (detailType === 'Object Created') kind = CHANGE_KIND.created;
   else if (detailType === 'Object Deleted') kind = CHANGE_KIND.removed;
-  else return `detail-type: expected "Object Created" or "Object Deleted", got ${describeValue(detailType)} (ignored)`;
+  else
+    return `detail-type: expected "Object Created" or "Object Deleted", got ${describeField(detailType, EVENTBRIDGE_DETAIL_TYPE)} (ignored)`;
   const detail = event.detail;
   const bucket = isObject(detail) && isObject(detail.bucket) ? detail.bucket.name : undefined;
   if (typeof bucket !== 'string' || bucket === '') {
-    return `detail.bucket.name: expected a bucket name, got ${describeValue(bucket)}`;
+    return `detail.bucket.name: expected a bucket name, got ${describeField(bucket, NOTHING)}`;
   }
   const object = isObject(detail) ? detail.object : undefined;
   return addChange(batch, messageId, EVENTBRIDGE, bucket, object, kind, detailType, event.time);
@@ -212,7 +230,7 @@ function addChange(
 ): string | undefined {
   const rawKey = isObject(object) ? object.key : undefined;
   if (typeof rawKey !== 'string' || rawKey === '') {
-    return `${objectField(recordIndex)}.key: expected an object key, got ${describeValue(rawKey)}`;
+    return `${objectField(recordIndex)}.key: expected an object key, got ${describeField(rawKey, NOTHING)}`;
   }
   const decoded = decodeEventKey(rawKey);
   if (!decoded.ok) return `${objectField(recordIndex)}.key: ${decoded.reason}`;

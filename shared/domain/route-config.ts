@@ -56,6 +56,15 @@ for (const char of '"#<>?[\\]^`{|}~') PATH_SAFE[char.charCodeAt(0)] = 0;
 type Json = Record<string, unknown>;
 
 /**
+ * True for a name S3 allows for a bucket (3 to 63 lower-case letters, digits, dots and hyphens).
+ *
+ * @param name - any text
+ */
+export function isBucketName(name: string): boolean {
+  return BUCKET_NAME.test(name);
+}
+
+/**
  * Validates a route configuration from JSON: `{ "routes": [...] }` (other top-level fields are left to
  * the caller) or the array itself. Unknown route fields are errors, so typos do not pass silently.
  *

@@ -12,6 +12,11 @@ export interface EdgeOrigin {
   readonly originPath: string;
   /** Served for `/` and for `dir/` requests (`index.html`), like S3 website hosting. */
   readonly indexDocument: string | null;
+  /**
+   * Also serve `dir` (no slash) from `dir/index.html` when `dir` itself is no object, as a pretty-URL
+   * rewrite in front of the origin does; the route's `indexNoSlash` invalidates that path too.
+   */
+  readonly indexNoSlash?: boolean;
 }
 
 /** A running caching edge. */
@@ -82,6 +87,13 @@ export async function startCachingEdge(options: {
     const cachedAt = now();
     if (key === undefined)
       return { status: 400, body: Buffer.from('bad path\n'), contentType: 'text/plain', etag: '', cachedAt };
+    const entry = await fetchKey(key, cachedAt);
+    const { indexDocument, indexNoSlash } = options.origin;
+    if (entry.status !== 404 || indexNoSlash !== true || indexDocument === null || path.endsWith('/')) return entry;
+    return fetchKey(`${key}/${indexDocument}`, cachedAt);
+  }
+
+  async function fetchKey(key: string, cachedAt: number): Promise<CacheEntry> {
     try {
       const object = await options.s3.send(new GetObjectCommand({ Bucket: options.origin.bucket, Key: key }));
       const body = Buffer.from((await object.Body?.transformToByteArray()) ?? new Uint8Array());

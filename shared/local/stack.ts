@@ -216,6 +216,7 @@ async function assemble(
         bucket: route.config.bucket,
         originPath: route.config.originPath,
         indexDocument: route.config.indexDocument,
+        indexNoSlash: route.config.indexNoSlash,
       },
       s3: clients.s3,
       invalidations: (id) => emulator.invalidations(id),

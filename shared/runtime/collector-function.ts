@@ -11,6 +11,7 @@ import { SqsRetryQueue } from '../adapters/sqs-retry-queue.ts';
 import { createWatchScheduler } from '../adapters/sqs-watch-scheduler.ts';
 import { type CollectorDeps, collectBatch, type Log, type MetricSink } from '../app/collect-batch.ts';
 import { createRouteResolver } from '../app/resolve-routes.ts';
+import { createReservationSweeper } from '../app/sweep-reservations.ts';
 import { requireSetting, type ServiceConfig } from '../config.ts';
 import { wrapSqsFunction } from './sqs-handler.ts';
 
@@ -72,7 +73,24 @@ export function createCollectorFunction(options: {
       : { afterIssue: createWatchScheduler(clients.sqs, config.watchQueueUrl, now) }),
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
   };
-  const collect = async (event: SQSEvent) => collectBatch(event.Records, { ...deps, routes: await resolveRoutes() });
+  // Reservations orphaned by a crash or an ambiguous failure whose messages came back in other batches
+  // are settled here, at most once per interval (docs/architecture.md, failure handling).
+  const sweeper = createReservationSweeper(
+    {
+      ledger: deps.ledger,
+      finder: gateway,
+      log: options.log,
+      now,
+      staleAfterMs: config.staleReservationSeconds * 1000,
+      ...(deps.afterIssue === undefined ? {} : { afterIssue: deps.afterIssue }),
+    },
+    config.sweepIntervalSeconds * 1000,
+  );
+  const collect = async (event: SQSEvent) => {
+    const results = await collectBatch(event.Records, { ...deps, routes: await resolveRoutes() });
+    await sweeper.sweepIfDue();
+    return results;
+  };
   return {
     collect,
     handler: wrapSqsFunction(collect, {

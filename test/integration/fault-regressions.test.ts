@@ -1,0 +1,270 @@
+import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CloudFrontGateway } from '../../shared/adapters/cloudfront-gateway.ts';
+import { DynamoLedger } from '../../shared/adapters/dynamodb-ledger.ts';
+import { collectBatch } from '../../shared/app/collect-batch.ts';
+import { InjectedCrashError } from '../../shared/app/errors.ts';
+import type { UnitStep } from '../../shared/app/issue-unit.ts';
+import { sweepReservations } from '../../shared/app/sweep-reservations.ts';
+import { type CachingEdge, startCachingEdge } from '../../shared/local/caching-edge.ts';
+import { type CloudFrontEmulator, startCloudFrontEmulator } from '../../shared/local/cloudfront-emulator/index.ts';
+import {
+  createCloudFrontClient,
+  createDynamoClient,
+  createS3Client,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  uniqueName,
+} from '../helpers/aws-clients.ts';
+import { buildCollectorDeps, captureLog, createLedgerTable, readMonth } from '../helpers/collector.ts';
+import { buildSqsBatch } from '../helpers/events.ts';
+
+const SITE = 'E1SITE0000000A';
+const ROUTES = [{ bucket: 'site-bucket', distributionId: SITE }];
+const NOW = Date.parse('2026-11-21T12:00:00Z');
+const MONTH = '2026-11';
+const STALE_MS = 900_000;
+
+function keys(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}/section-${i % 3}/page-${i}.html`);
+}
+
+function counted(items: Record<string, unknown>[], sk = 'TOTAL'): number {
+  return Number(items.find((item) => item.sk === sk)?.paths ?? 0);
+}
+
+function entryOf(items: Record<string, unknown>[]): Record<string, unknown>[] {
+  return items.filter((item) => String(item.sk).startsWith('INV#'));
+}
+
+/**
+ * Regressions the randomized fault runs (test/reliability, `npm run soak`) found, each replayed here
+ * deterministically against the real adapters, DynamoDB Local and the CloudFront emulator.
+ */
+describe('fault regressions', () => {
+  let emulator: CloudFrontEmulator;
+  let dynamo: DynamoDBClient;
+  let cloudFront: CloudFrontClient;
+  let tableName: string;
+
+  const issued = () => emulator.invalidations(SITE).reduce((sum, invalidation) => sum + invalidation.paths.length, 0);
+
+  function depsFor(options: { cloudFront?: CloudFrontClient; crashAt?: UnitStep; now?: number } = {}) {
+    let crashes = options.crashAt === undefined ? 0 : 1;
+    return buildCollectorDeps({
+      dynamo,
+      tableName,
+      cloudFront: options.cloudFront ?? cloudFront,
+      routes: ROUTES,
+      now: () => options.now ?? NOW,
+      checkpoint: (step) => {
+        if (step !== options.crashAt || crashes === 0) return;
+        crashes--;
+        throw new InjectedCrashError(`killed at ${step}`, { retryable: true });
+      },
+    });
+  }
+
+  function sweepDeps(now: number) {
+    return {
+      ledger: new DynamoLedger(DynamoDBDocumentClient.from(dynamo), { tableName, retentionDays: 30 }),
+      finder: new CloudFrontGateway(cloudFront, { inFlightCacheMs: 0, now: () => now }),
+      log: captureLog(),
+      now: () => now,
+      staleAfterMs: STALE_MS,
+    };
+  }
+
+  /** The records of a failed batch, brought back by SQS in two other batches. */
+  async function regroup(records: readonly SQSRecord[], now: number): Promise<void> {
+    const half = Math.ceil(records.length / 2);
+    for (const part of [records.slice(0, half), records.slice(half)]) {
+      const results = await collectBatch(part, depsFor({ now }));
+      expect(results.every((result) => result.status === 'fulfilled')).toBe(true);
+    }
+  }
+
+  beforeAll(async () => {
+    emulator = await startCloudFrontEmulator({
+      distributions: [{ id: SITE, origins: [{ id: 's', domainName: 'site-bucket.s3.us-east-1.amazonaws.com' }] }],
+    });
+    dynamo = createDynamoClient();
+    cloudFront = createCloudFrontClient(emulator.endpoint);
+  });
+
+  afterAll(async () => {
+    cloudFront.destroy();
+    dynamo.destroy();
+    await emulator.stop();
+  });
+
+  beforeEach(async () => {
+    emulator.reset();
+    tableName = await createLedgerTable(dynamo);
+  });
+
+  describe('CreateInvalidation created, then the SDK retries were throttled', () => {
+    it('counts the invalidation the first attempt created (regression)', async () => {
+      // Prepare: the SDK's own retries (3 attempts) end on a throttle, which alone would read as
+      // "CloudFront created nothing".
+      const retrying = new CloudFrontClient({
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        endpoint: emulator.endpoint,
+      });
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('sdk', 6) });
+      emulator.faults
+        .next('CreateInvalidation', { kind: 'lostResponse', as: 'serverError' })
+        .next('CreateInvalidation', { kind: 'throttle', times: 2 });
+
+      // Act
+      const results = await collectBatch(records, depsFor({ cloudFront: retrying }));
+      await regroup(records, NOW + 60_000);
+
+      // Assess
+      retrying.destroy();
+      expect(results.every((result) => result.status === 'rejected')).toBe(true);
+      expect(emulator.invalidations(SITE)).toHaveLength(3);
+      expect(counted(await readMonth(dynamo, tableName, MONTH))).toBe(issued());
+    });
+  });
+
+  describe('a unit left reserved whose messages came back in other batches', () => {
+    it('is released by the sweep when CloudFront never created it (regression)', async () => {
+      // Prepare: the collector dies after reserving; SQS brings the messages back split in two.
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('crash', 8) });
+      await collectBatch(records, depsFor({ crashAt: 'after-reserve' }));
+      await regroup(records, NOW + 60_000);
+      const overCounted = counted(await readMonth(dynamo, tableName, MONTH));
+
+      // Act
+      const result = await sweepReservations(sweepDeps(NOW + 60_000 + STALE_MS + 1));
+
+      // Assess
+      const items = await readMonth(dynamo, tableName, MONTH);
+      expect(overCounted).toBeGreaterThan(issued());
+      expect(result).toEqual({ issued: 0, released: 1, closed: 2, deferred: 0 });
+      expect(counted(items)).toBe(issued());
+      expect(counted(items, `DIST#${SITE}`)).toBe(issued());
+      expect(
+        entryOf(items)
+          .map((item) => item.status)
+          .sort(),
+      ).toEqual(['issued', 'issued', 'released']);
+      expect(items.filter((item) => String(item.sk).startsWith('OPEN#'))).toEqual([]);
+    });
+
+    it('is marked issued by the sweep when CloudFront created it and the answer was lost (regression)', async () => {
+      // Prepare
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('lost', 8) });
+      emulator.faults.next('CreateInvalidation', { kind: 'lostResponse', as: 'reset' });
+      await collectBatch(records, depsFor());
+      await regroup(records, NOW + 60_000);
+      const [created] = emulator.invalidations(SITE);
+
+      // Act
+      const result = await sweepReservations(sweepDeps(NOW + 60_000 + STALE_MS + 1));
+
+      // Assess
+      const items = await readMonth(dynamo, tableName, MONTH);
+      expect(result).toEqual({ issued: 1, released: 0, closed: 2, deferred: 0 });
+      expect(counted(items)).toBe(issued());
+      expect(entryOf(items).find((item) => item.callerReference === created?.callerReference)).toMatchObject({
+        status: 'issued',
+        invalidationId: created?.id,
+      });
+    });
+
+    it('stays reserved when a retry claims it after the sweep read it (regression)', async () => {
+      // Prepare: the sweep has read the stale reservation and its lease...
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('lease', 4) });
+      await collectBatch(records, depsFor({ crashAt: 'after-reserve' }));
+      const ledger = new DynamoLedger(DynamoDBDocumentClient.from(dynamo), { tableName, retentionDays: 30 });
+      const [open] = await ledger.openReservations(MONTH, NOW + STALE_MS);
+      const entry = open?.entry;
+      if (open === undefined || entry === undefined) throw new Error('expected an open reservation, got none');
+      // ...then a retry of the same messages claims it to issue it.
+      await ledger.claim(entry, NOW + STALE_MS + 5);
+
+      // Act
+      const released = await ledger.release(entry, { lease: open.lease });
+
+      // Assess
+      expect(released).toBe(false);
+      expect((await ledger.findUnit(entry.unitKey))?.status).toBe('reserved');
+      expect(counted(await readMonth(dynamo, tableName, MONTH))).toBe(entry.plan.paths.length);
+    });
+
+    it('is left for a later sweep when CloudFront holds more invalidations than one sweep searches', async () => {
+      // Prepare: an orphan, then 101 invalidations of other tools on the same distribution.
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('busy', 4) });
+      await collectBatch(records, depsFor({ crashAt: 'after-reserve' }));
+      for (let i = 0; i <= 100; i++) {
+        await cloudFront.send(
+          new CreateInvalidationCommand({
+            DistributionId: SITE,
+            InvalidationBatch: { CallerReference: `console-${i}`, Paths: { Quantity: 1, Items: [`/other-${i}`] } },
+          }),
+        );
+      }
+
+      // Act
+      const result = await sweepReservations(sweepDeps(NOW + STALE_MS + 1));
+
+      // Assess
+      expect(result).toEqual({ issued: 0, released: 0, closed: 0, deferred: 1 });
+      expect(entryOf(await readMonth(dynamo, tableName, MONTH)).map((item) => item.status)).toEqual(['reserved']);
+    });
+
+    it('is left alone by the sweep while it is younger than the staleness (regression)', async () => {
+      // Prepare
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('young', 4) });
+      await collectBatch(records, depsFor({ crashAt: 'after-reserve' }));
+
+      // Act
+      const result = await sweepReservations(sweepDeps(NOW + STALE_MS - 1));
+
+      // Assess
+      expect(result).toEqual({ issued: 0, released: 0, closed: 0, deferred: 0 });
+      expect(entryOf(await readMonth(dynamo, tableName, MONTH)).map((item) => item.status)).toEqual(['reserved']);
+    });
+  });
+});
+
+describe('the caching edge', () => {
+  let s3: S3Client;
+  let bucket: string;
+  let edge: CachingEdge | undefined;
+
+  beforeAll(async () => {
+    s3 = createS3Client();
+    bucket = uniqueName('edge');
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'docs/guide/index.html', Body: 'guide v1' }));
+  });
+
+  afterAll(async () => {
+    await edge?.stop();
+    s3.destroy();
+  });
+
+  it('serves a directory without its slash from its index document when the route says so (regression)', async () => {
+    // Prepare: routes with indexNoSlash invalidate `/docs/guide` too, so the edge must serve it.
+    edge = await startCachingEdge({
+      origin: { distributionId: SITE, bucket, originPath: '', indexDocument: 'index.html', indexNoSlash: true },
+      s3,
+      invalidations: () => [],
+    });
+
+    // Act
+    const response = await fetch(`${edge.endpoint}/docs/guide`);
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('guide v1');
+  });
+});

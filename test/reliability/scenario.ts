@@ -1,0 +1,241 @@
+import type { UnitStep } from '../../shared/app/issue-unit.ts';
+import type { FaultSpec, RandomFaultKind } from '../../shared/local/cloudfront-emulator/index.ts';
+import type { DynamoFaultRates } from './dynamo-faults.ts';
+import { buildPoison, POISON_KINDS, type PoisonMessage } from './poison.ts';
+import { createRng, type Rng } from './rng.ts';
+import { DISTRIBUTIONS, FAULT_STACK_POLICY, SITES } from './topology.ts';
+
+/** One object write or delete, as a deploy tool would send it to S3. */
+export interface ObjectOp {
+  readonly kind: 'put' | 'delete';
+  readonly bucket: string;
+  readonly key: string;
+  /** Content of a put (it names the version, so a stale copy is told apart). */
+  readonly body?: string;
+}
+
+/** Object changes sent at once, after a pause. */
+export interface Burst {
+  readonly delayMs: number;
+  readonly ops: readonly ObjectOp[];
+}
+
+/** Wildcard or exact paths put in flight by someone else, so CloudFront refuses ours for a while. */
+export interface QuotaFill {
+  readonly distributionId: string;
+  readonly kind: 'wildcards' | 'exact';
+  /** When, after the first burst, the fill is created, and how long it stays in progress. */
+  readonly afterMs: number;
+  readonly holdMs: number;
+}
+
+/** CloudFront faults of one run. */
+export interface CloudFrontFaults {
+  /** Per-request probabilities of the seeded random mode (none: off). */
+  readonly rates: Partial<Record<RandomFaultKind, number>>;
+  readonly latencyMs: number;
+  /** Faults queued for the next CreateInvalidation calls, in order (e.g. created-then-lost, then throttled). */
+  readonly queued: readonly FaultSpec[];
+}
+
+/** Collector crashes of one run: each checkpoint dies with `rate`, at most `max` times. */
+export interface CrashPlan {
+  readonly steps: readonly UnitStep[];
+  readonly rate: number;
+  readonly max: number;
+}
+
+/** A batch handed straight to the collector (SQS cannot carry it: 10,000 records, 6 MB). */
+export interface DirectBatch {
+  /** Records in the event, copies of real notifications included. */
+  readonly records: number;
+  /** Bytes of padding per synthetic record body, to bring the event near Lambda's 6 MB. */
+  readonly padBytes: number;
+  /** Invocations that split the batch and run at once (two pollers racing). */
+  readonly invocations: number;
+}
+
+/** Everything one seeded run does. */
+export interface Scenario {
+  readonly seed: number;
+  /** Key prefix of this run's objects: runs share buckets but never keys. */
+  readonly prefix: string;
+  /** Milliseconds into its (31-day, virtual) month at which the run starts: drives pacing. */
+  readonly monthOffsetMs: number;
+  /** Paths (and invalidations) already used this month before the run (budget spent, cap near). */
+  readonly baseline: { readonly paths: number; readonly invalidations: number };
+  readonly initial: readonly ObjectOp[];
+  readonly bursts: readonly Burst[];
+  /** Copies of the notifications of changed keys, sent straight to the queue (duplicates, late). */
+  readonly duplicates: readonly { readonly bucket: string; readonly key: string; readonly delaySeconds: number }[];
+  readonly poison: readonly PoisonMessage[];
+  readonly cloudFront: CloudFrontFaults;
+  /** DynamoDB faults on the collector's writes: conflicts, throttling, lost answers (none: off). */
+  readonly dynamo: DynamoFaultRates | null;
+  readonly quotaFill: QuotaFill | null;
+  readonly crash: CrashPlan | null;
+  readonly direct: DirectBatch | null;
+  /** Faults stay on this long after the last message is sent, then go off. */
+  readonly faultTailMs: number;
+}
+
+/** Knobs of the generator: the e2e test keeps runs small; the soak may ask for load runs. */
+export interface ScenarioOptions {
+  /** Probability of a 10,000-record direct batch (default 0.04). */
+  readonly loadRate?: number;
+}
+
+const DAY_MS = 86_400_000;
+const STEPS: readonly UnitStep[] = ['before-reserve', 'after-reserve', 'after-create', 'after-mark'];
+
+/**
+ * Draws a run from a seed. Pure: the same seed and options give the same scenario.
+ *
+ * @param seed - the run's seed (printed on failure)
+ * @param options - generator knobs
+ */
+export function generateScenario(seed: number, options: ScenarioOptions = {}): Scenario {
+  const rng = createRng(seed);
+  const prefix = `r${seed.toString(36)}`;
+  const keys = keyUniverse(prefix, rng.fork('keys'));
+  const initial = keys.filter(() => rng.chance(0.7)).map((object) => put(object, 1));
+  const bursts = drawBursts(keys, initial, rng.fork('bursts'));
+  const changed = [
+    ...new Map(bursts.flatMap((burst) => burst.ops).map((op) => [`${op.bucket}/${op.key}`, op])).values(),
+  ];
+  const dupRng = rng.fork('duplicates');
+  const duplicates = dupRng.chance(0.6)
+    ? dupRng
+        .shuffle(changed)
+        .slice(0, dupRng.int(1, 12))
+        .map((op) => ({ bucket: op.bucket, key: op.key, delaySeconds: dupRng.int(0, 2) }))
+    : [];
+  const poisonRng = rng.fork('poison');
+  const poison = poisonRng.chance(0.7)
+    ? Array.from({ length: poisonRng.int(1, 6) }, (_, i) => buildPoison(poisonRng.pick(POISON_KINDS), prefix, i))
+    : [];
+  const faultRng = rng.fork('faults');
+  return {
+    seed,
+    prefix,
+    monthOffsetMs: faultRng.int(0, 27) * DAY_MS + faultRng.int(0, DAY_MS - 1),
+    baseline: drawBaseline(faultRng),
+    initial,
+    bursts,
+    duplicates,
+    poison,
+    cloudFront: drawCloudFrontFaults(faultRng),
+    dynamo: faultRng.chance(0.4)
+      ? { conflict: faultRng.next() * 0.08, throttle: faultRng.next() * 0.08, lostResponse: faultRng.next() * 0.08 }
+      : null,
+    quotaFill: faultRng.chance(0.2)
+      ? {
+          distributionId: faultRng.pick(DISTRIBUTIONS),
+          kind: faultRng.chance(0.7) ? 'wildcards' : 'exact',
+          afterMs: faultRng.int(0, 800),
+          holdMs: faultRng.int(300, 2500),
+        }
+      : null,
+    crash: faultRng.chance(0.3)
+      ? {
+          steps: faultRng.shuffle(STEPS).slice(0, faultRng.int(1, STEPS.length)),
+          rate: 0.1 + faultRng.next() * 0.4,
+          max: faultRng.int(1, 3),
+        }
+      : null,
+    direct: drawDirect(faultRng, options.loadRate ?? 0.04),
+    faultTailMs: faultRng.int(0, 2000),
+  };
+}
+
+interface KeySpec {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** The keys a run may touch: plain pages, index documents, the origin path, awkward characters. */
+function keyUniverse(prefix: string, rng: Rng): KeySpec[] {
+  const site = SITES.site;
+  const docs = SITES.docs;
+  const keys: KeySpec[] = [];
+  const sections = rng.int(1, 4);
+  for (let s = 0; s < sections; s++) {
+    for (let p = 0; p < rng.int(2, 8); p++) keys.push({ bucket: site, key: `${prefix}/s${s}/page-${p}.html` });
+    keys.push({ bucket: site, key: `${prefix}/s${s}/index.html` });
+  }
+  for (let p = 0; p < rng.int(1, 6); p++) keys.push({ bucket: site, key: `prod/${prefix}/app/part-${p}.js` });
+  keys.push({ bucket: site, key: `prod/${prefix}/index.html` });
+  // Keys S3 allows and CloudFront needs encoded (or wildcarded): unicode, space, plus, ?, #, *, %, ~.
+  const awkward = ['café ünï.html', 'a+b c.txt', 'q?x=1.html', 'h#frag.css', 'star*name.js', 'pct%25.txt', 'ti~lde'];
+  for (const name of rng.shuffle(awkward).slice(0, rng.int(1, awkward.length))) {
+    keys.push({ bucket: site, key: rng.chance(0.5) ? `${prefix}/x/${name}` : `prod/${prefix}/x/${name}` });
+  }
+  for (let g = 0; g < rng.int(1, 3); g++) {
+    keys.push({ bucket: docs, key: `docs/${prefix}/guide-${g}/index.html` });
+    for (let p = 0; p < rng.int(1, 5); p++)
+      keys.push({ bucket: docs, key: `docs/${prefix}/guide-${g}/part-${p}.html` });
+  }
+  keys.push({ bucket: docs, key: `docs/${prefix}/bundle.immutable.js` }); // excluded by the route
+  keys.push({ bucket: docs, key: `other/${prefix}/outside.txt` }); // no route takes it
+  return keys;
+}
+
+function put(object: KeySpec, version: number): ObjectOp {
+  return { kind: 'put', bucket: object.bucket, key: object.key, body: `${object.key} v${version}` };
+}
+
+function drawBursts(keys: readonly KeySpec[], initial: readonly ObjectOp[], rng: Rng): Burst[] {
+  const version = new Map<string, number>();
+  const exists = new Set(initial.map((op) => `${op.bucket}/${op.key}`));
+  for (const op of initial) version.set(`${op.bucket}/${op.key}`, 1);
+  const bursts: Burst[] = [];
+  const count = rng.int(1, 4);
+  for (let b = 0; b < count; b++) {
+    const picked = rng.shuffle(keys).slice(0, rng.int(3, Math.min(40, keys.length)));
+    const ops = picked.map((object): ObjectOp => {
+      const id = `${object.bucket}/${object.key}`;
+      if (exists.has(id) && rng.chance(0.25)) {
+        exists.delete(id);
+        return { kind: 'delete', bucket: object.bucket, key: object.key };
+      }
+      exists.add(id);
+      const next = (version.get(id) ?? 0) + 1;
+      version.set(id, next);
+      return put(object, next);
+    });
+    bursts.push({ delayMs: b === 0 ? 0 : rng.int(0, 1500), ops });
+  }
+  return bursts;
+}
+
+function drawBaseline(rng: Rng): Scenario['baseline'] {
+  const { hardMonthlyCap, monthlyPathBudget } = FAULT_STACK_POLICY;
+  const roll = rng.next();
+  if (roll < 0.12) return { paths: hardMonthlyCap - rng.int(0, 12), invalidations: rng.int(50, 400) };
+  if (roll < 0.3) return { paths: monthlyPathBudget + rng.int(0, 200), invalidations: rng.int(20, 200) };
+  return { paths: 0, invalidations: 0 };
+}
+
+function drawCloudFrontFaults(rng: Rng): CloudFrontFaults {
+  const rates: Partial<Record<RandomFaultKind, number>> = {};
+  if (rng.chance(0.75)) {
+    rates.throttle = rng.next() * 0.15;
+    rates.serverError = rng.next() * 0.1;
+    rates.lostResponse = rng.next() * 0.1;
+    rates.reset = rng.next() * 0.05;
+    rates.latency = rng.next() * 0.2;
+  }
+  const queued: FaultSpec[] = [];
+  if (rng.chance(0.25)) {
+    // Created, the answer lost, then the SDK's retries throttled: the last error looks definite.
+    queued.push({ kind: 'lostResponse', as: rng.chance(0.5) ? 'serverError' : 'reset' });
+    queued.push({ kind: 'throttle', times: rng.int(1, 3) });
+  }
+  return { rates, latencyMs: rng.int(10, 300), queued };
+}
+
+function drawDirect(rng: Rng, loadRate: number): DirectBatch | null {
+  if (rng.chance(loadRate)) return { records: 10_000, padBytes: 480, invocations: 1 };
+  if (rng.chance(0.3)) return { records: rng.int(20, 400), padBytes: rng.int(0, 2000), invocations: rng.int(2, 3) };
+  return null;
+}

@@ -1,0 +1,109 @@
+import type { RunReport } from './run-scenario.ts';
+
+/** The figures of many runs, added up. */
+export interface FaultRunSummary {
+  readonly runs: number;
+  readonly objectsChanged: number;
+  readonly messages: number;
+  readonly invalidations: number;
+  readonly paths: number;
+  readonly pathsChecked: number;
+  readonly faults: Readonly<Record<string, number>>;
+  readonly staleObjects: number;
+  readonly deadLetteredObjects: number;
+  readonly deadLetters: number;
+  readonly deadLetterReasons: Readonly<Record<string, number>>;
+  readonly doubleCountedPaths: number;
+  readonly missingPaths: number;
+  readonly lostMessages: number;
+  readonly capBreaches: number;
+  readonly duplicateCallerReferences: number;
+  readonly unresolvedReservations: number;
+  readonly sweptIssued: number;
+  readonly sweptReleased: number;
+  readonly junkBlocked: number;
+  /** Seeds of the runs that broke an invariant, with their first violations. */
+  readonly failures: readonly { readonly seed: number; readonly violations: readonly string[] }[];
+  readonly slowestRunMs: number;
+}
+
+/**
+ * Adds up run reports.
+ *
+ * @param reports - one per run
+ */
+export function summarize(reports: readonly RunReport[]): FaultRunSummary {
+  const sum = (pick: (report: RunReport) => number) => reports.reduce((total, report) => total + pick(report), 0);
+  const merge = (pick: (report: RunReport) => Readonly<Record<string, number>>) => {
+    const merged: Record<string, number> = {};
+    for (const report of reports) {
+      for (const [kind, count] of Object.entries(pick(report))) merged[kind] = (merged[kind] ?? 0) + count;
+    }
+    return merged;
+  };
+  return {
+    runs: reports.length,
+    objectsChanged: sum((r) => r.figures.objectsChanged),
+    messages: sum((r) => r.figures.messages),
+    invalidations: sum((r) => r.figures.invalidations),
+    paths: sum((r) => r.figures.paths),
+    pathsChecked: sum((r) => r.figures.pathsChecked),
+    faults: merge((r) => r.figures.faults),
+    staleObjects: sum((r) => r.figures.staleObjects),
+    deadLetteredObjects: sum((r) => r.figures.deadLetteredObjects),
+    deadLetters: sum((r) => r.figures.deadLetters),
+    deadLetterReasons: merge((r) => r.figures.deadLetterReasons),
+    doubleCountedPaths: sum((r) => r.figures.doubleCountedPaths),
+    missingPaths: sum((r) => r.figures.missingPaths),
+    lostMessages: sum((r) => r.figures.lostMessages),
+    capBreaches: sum((r) => r.figures.capBreaches),
+    duplicateCallerReferences: sum((r) => r.figures.duplicateCallerReferences),
+    unresolvedReservations: sum((r) => r.figures.unresolvedReservations),
+    sweptIssued: sum((r) => r.figures.sweptIssued),
+    sweptReleased: sum((r) => r.figures.sweptReleased),
+    junkBlocked: sum((r) => r.figures.junkBlocked),
+    failures: reports
+      .filter((report) => report.violations.length > 0)
+      .map((report) => ({ seed: report.seed, violations: report.violations })),
+    slowestRunMs: Math.max(0, ...reports.map((report) => report.durationMs)),
+  };
+}
+
+/**
+ * The summary as the soak prints it: one figure per line, faults by kind, then each failing seed.
+ *
+ * @param summary - from {@link summarize}
+ * @param seconds - wall time of the whole soak
+ */
+export function formatSummary(summary: FaultRunSummary, seconds: number): string {
+  const lines = [
+    `runs                        ${summary.runs}`,
+    `objects changed             ${summary.objectsChanged}`,
+    `messages                    ${summary.messages}`,
+    `invalidations (ours)        ${summary.invalidations} (${summary.paths} paths)`,
+    `edge paths checked          ${summary.pathsChecked}`,
+    'faults injected:',
+    ...Object.entries(summary.faults)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([kind, count]) => `  ${kind.padEnd(46)}${count}`),
+    `stale objects               ${summary.staleObjects}`,
+    `dead-lettered objects       ${summary.deadLetteredObjects} (in the DLQ with a logged reason; ${summary.deadLetters} dead letters)`,
+    ...Object.entries(summary.deadLetterReasons).map(
+      ([reason, count]) => `  last failure ${reason.padEnd(34)}${count}`,
+    ),
+    `double-counted paths        ${summary.doubleCountedPaths}`,
+    `uncounted paths             ${summary.missingPaths}`,
+    `lost messages               ${summary.lostMessages}`,
+    `cap breaches                ${summary.capBreaches}`,
+    `CallerReferences reused     ${summary.duplicateCallerReferences}`,
+    `reservations left reserved  ${summary.unresolvedReservations}`,
+    `swept reservations          ${summary.sweptIssued} found in CloudFront (marked issued), ${summary.sweptReleased} released`,
+    `junk that blocked a batch   ${summary.junkBlocked}`,
+    `slowest run                 ${(summary.slowestRunMs / 1000).toFixed(1)} s`,
+    `wall time                   ${seconds.toFixed(0)} s`,
+  ];
+  for (const failure of summary.failures) {
+    lines.push(`FAILED seed ${failure.seed}: ${failure.violations.slice(0, 5).join('; ')}`);
+  }
+  return lines.join('\n');
+}

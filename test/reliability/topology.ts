@@ -1,0 +1,63 @@
+import type { LocalStageSettings } from '../../shared/local/stack.ts';
+
+/** The fault stack's buckets: `site` feeds two distributions, `docs` one (through a key prefix). */
+export const SITES = { site: 'rel-site', docs: 'rel-docs' } as const;
+
+/** Distribution ids: all of `site`, `site` under origin path `/prod`, and `docs/` of `docs`. */
+export const DIST = { site: 'E1RELSITE00001', prod: 'E2RELPROD00001', docs: 'E3RELDOCS00001' } as const;
+export const DISTRIBUTIONS: readonly string[] = Object.values(DIST);
+
+/** Budget policy of the fault stack: a small budget and a hard cap, so pacing and the cap both bite. */
+export const FAULT_STACK_POLICY = {
+  monthlyPathBudget: 300,
+  hardMonthlyCap: 2_000,
+  maxPathsPerInvalidation: 40,
+  /**
+   * Reservations untouched this long are swept. Lambda ends an invocation at its timeout; the local
+   * poller does not, so this stays well above the slowest local invocation on a loaded machine.
+   */
+  staleReservationSeconds: 20,
+} as const;
+
+/** Milliseconds the CloudFront emulator takes to complete an invalidation in the fault stack. */
+export const COMPLETION_DELAY_MS = 200;
+
+/** Routes as the deployed ROUTES variable holds them. */
+export const FAULT_ROUTES: readonly Record<string, unknown>[] = [
+  { bucket: SITES.site, distributionId: DIST.site, inventory: true },
+  { bucket: SITES.site, distributionId: DIST.prod, originPath: '/prod' },
+  {
+    bucket: SITES.docs,
+    prefix: 'docs/',
+    distributionId: DIST.docs,
+    indexNoSlash: true,
+    exclude: ['**/*.immutable.*'],
+  },
+];
+
+/**
+ * Stage settings of the fault stack: short windows, visibility (6 x 1 s) and backoff (1..2 s), small
+ * batches and three concurrent invocations, so a run takes seconds and pollers race.
+ */
+export function buildFaultStackSettings(): LocalStageSettings {
+  return {
+    stage: 'faults',
+    routes: FAULT_ROUTES,
+    batchSize: 20,
+    batchWindowSeconds: 1,
+    maxReceiveCount: 5,
+    collectorTimeoutSeconds: 1,
+    maximumConcurrency: 3,
+    environment: {
+      MONTHLY_PATH_BUDGET: String(FAULT_STACK_POLICY.monthlyPathBudget),
+      HARD_MONTHLY_CAP: String(FAULT_STACK_POLICY.hardMonthlyCap),
+      MAX_PATHS_PER_INVALIDATION: String(FAULT_STACK_POLICY.maxPathsPerInvalidation),
+      BACKOFF_BASE_SECONDS: '1',
+      BACKOFF_MAX_SECONDS: '2',
+      IN_FLIGHT_CACHE_SECONDS: '1',
+      INVENTORY_CACHE_SECONDS: '1',
+      STALE_RESERVATION_SECONDS: String(FAULT_STACK_POLICY.staleReservationSeconds),
+      SWEEP_INTERVAL_SECONDS: '1',
+    },
+  };
+}
