@@ -1,27 +1,9 @@
+import type { RunFigures } from './invariants.ts';
 import type { RunReport } from './run-scenario.ts';
 
 /** The figures of many runs, added up. */
-export interface FaultRunSummary {
+export interface FaultRunSummary extends RunFigures {
   readonly runs: number;
-  readonly objectsChanged: number;
-  readonly messages: number;
-  readonly invalidations: number;
-  readonly paths: number;
-  readonly pathsChecked: number;
-  readonly faults: Readonly<Record<string, number>>;
-  readonly staleObjects: number;
-  readonly deadLetteredObjects: number;
-  readonly deadLetters: number;
-  readonly deadLetterReasons: Readonly<Record<string, number>>;
-  readonly doubleCountedPaths: number;
-  readonly missingPaths: number;
-  readonly lostMessages: number;
-  readonly capBreaches: number;
-  readonly duplicateCallerReferences: number;
-  readonly unresolvedReservations: number;
-  readonly sweptIssued: number;
-  readonly sweptReleased: number;
-  readonly junkBlocked: number;
   /** Seeds of the runs that broke an invariant, with their first violations. */
   readonly failures: readonly { readonly seed: number; readonly violations: readonly string[] }[];
   readonly slowestRunMs: number;
