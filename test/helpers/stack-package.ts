@@ -32,16 +32,7 @@ export async function packageStage(
   params: Readonly<Record<string, string>> = {},
 ): Promise<PackagedStage> {
   const started = performance.now();
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? ROOT,
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    CI: 'true',
-  };
+  const env = offlineServerlessEnv();
   try {
     const paramArgs = Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
     await run(process.execPath, [CLI, 'package', '--stage', stage, '--package', outDir, ...paramArgs], {
@@ -63,4 +54,21 @@ export async function packageStage(
       .map((file) => [file.slice(0, -'.zip'.length), statSync(join(outDir, file)).size]),
   );
   return { stage, template, zipBytes, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * The environment the Serverless Framework runs in for tests: dummy credentials (nothing is sent to
+ * AWS), no telemetry, no metadata lookups, nothing else from the developer's shell.
+ */
+export function offlineServerlessEnv(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? ROOT,
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    CI: 'true',
+  };
 }

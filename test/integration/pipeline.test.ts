@@ -30,6 +30,7 @@ import {
   uniqueName,
 } from '../helpers/aws-clients.ts';
 import { buildPolicy, captureLog, captureMetrics, createLedgerTable, readMonth } from '../helpers/collector.ts';
+import { setEnv } from '../helpers/env.ts';
 
 const SITE = 'E1SITE0000000A';
 const ROUTES = [{ bucket: 'site-bucket', distributionId: SITE }];
@@ -96,18 +97,6 @@ function jobEvent(userParameters: unknown, continuationToken?: string, id = uniq
         ...(continuationToken === undefined ? {} : { continuationToken }),
       },
     },
-  };
-}
-
-/** Sets environment variables for a test; returns the function that restores the previous values. */
-function setEnv(values: Record<string, string>): () => void {
-  const previous = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, values);
-  return () => {
-    for (const [name, value] of Object.entries(previous)) {
-      if (value === undefined) Reflect.deleteProperty(process.env, name);
-      else process.env[name] = value;
-    }
   };
 }
 

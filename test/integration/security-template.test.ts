@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../shared/config.ts';
 import { readStageParams } from '../../shared/deploy/stage-params.ts';
+import { offlineServerlessEnv } from '../helpers/stack-package.ts';
 import {
   arnOf,
   bucketArn,
@@ -32,16 +33,7 @@ interface PrintedStage {
  * package step copies verbatim into the template, so the policies checked here are the deployed ones.
  */
 async function printStage(stage: Stage): Promise<PrintedStage> {
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? ROOT,
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    CI: 'true',
-  };
+  const env = offlineServerlessEnv();
   const cli = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
   const { stdout } = await promisify(execFile)(process.execPath, [cli, 'print', '--stage', stage, '--format', 'json'], {
     cwd: ROOT,

@@ -29,6 +29,7 @@ import {
   uniqueName,
 } from '../helpers/aws-clients.ts';
 import { captureLog, createLedgerTable, readMonth } from '../helpers/collector.ts';
+import { setEnv } from '../helpers/env.ts';
 
 const SITE = 'E1SITE0000000A';
 const NOW = Date.parse('2026-11-21T12:00:00Z');
@@ -39,18 +40,6 @@ interface Notification {
   readonly subject: string;
   readonly message: string;
   readonly kind: string;
-}
-
-/** Sets environment variables for a test; returns the function that restores the previous values. */
-function setEnv(values: Record<string, string>): () => void {
-  const previous = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, values);
-  return () => {
-    for (const [name, value] of Object.entries(previous)) {
-      if (value === undefined) Reflect.deleteProperty(process.env, name);
-      else process.env[name] = value;
-    }
-  };
 }
 
 describe('watchInvalidations', () => {
