@@ -1,4 +1,5 @@
 import { formatUsd } from '../pricing.ts';
+import type { MonthlyReport } from './types.ts';
 
 /**
  * How figures read in every text format: counts with thousands separators, dollars as pricing.ts
@@ -48,4 +49,22 @@ export function formatLatency(ms: number | null): string {
  */
 export function formatInstant(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** Where the month stands, for report headers: `day 20.5 of 30, month in progress` and the like. */
+export function describePeriodState(period: MonthlyReport['period']): string {
+  if (period.state === 'current')
+    return `day ${period.elapsedDays.toFixed(1)} of ${period.daysInMonth}, month in progress`;
+  return period.state === 'past' ? 'month complete' : 'month not started';
+}
+
+/** The report's source labels (`stage dev`, `table …`); `quote` wraps each value (Markdown uses backticks). */
+export function describeSource(
+  labels: MonthlyReport['labels'],
+  quote: (text: string) => string = (text) => text,
+): string[] {
+  const parts: string[] = [];
+  if (labels.stage) parts.push(`stage ${quote(labels.stage)}`);
+  if (labels.tableName) parts.push(`table ${quote(labels.tableName)}`);
+  return parts;
 }

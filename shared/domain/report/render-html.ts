@@ -1,4 +1,12 @@
-import { formatCount, formatInstant, formatLatency, formatMoney, formatOptionalCount } from './format-values.ts';
+import {
+  describePeriodState,
+  describeSource,
+  formatCount,
+  formatInstant,
+  formatLatency,
+  formatMoney,
+  formatOptionalCount,
+} from './format-values.ts';
 import { escapeHtml } from './html-escape.ts';
 import { HTML_STYLE } from './html-style.ts';
 import { renderChart } from './render-chart.ts';
@@ -48,15 +56,8 @@ ${outsideTable(report)}
 
 function metaLine(report: MonthlyReport): string {
   const { labels, period } = report;
-  const source = [labels.stage && `stage ${labels.stage}`, labels.tableName && `table ${labels.tableName}`].filter(
-    Boolean,
-  );
-  const state =
-    period.state === 'current'
-      ? `day ${period.elapsedDays.toFixed(1)} of ${period.daysInMonth}, month in progress`
-      : period.state === 'past'
-        ? 'month complete'
-        : 'month not started';
+  const source = describeSource(labels);
+  const state = describePeriodState(period);
   return [...source, `as of ${formatInstant(report.generatedAt)}`, state].join(' · ');
 }
 

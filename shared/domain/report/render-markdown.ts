@@ -1,4 +1,12 @@
-import { formatCount, formatInstant, formatLatency, formatMoney, formatOptionalCount } from './format-values.ts';
+import {
+  describePeriodState,
+  describeSource,
+  formatCount,
+  formatInstant,
+  formatLatency,
+  formatMoney,
+  formatOptionalCount,
+} from './format-values.ts';
 import type { MonthlyReport, ReportFigures } from './types.ts';
 
 /** At most this many paths of one outside invalidation are listed (the rest are counted). */
@@ -12,15 +20,8 @@ const MAX_LISTED_PATHS = 20;
  */
 export function renderMarkdown(report: MonthlyReport): string {
   const { totals, freeTier, projection, period, labels } = report;
-  const source = [labels.stage && `stage \`${labels.stage}\``, labels.tableName && `table \`${labels.tableName}\``]
-    .filter(Boolean)
-    .join(', ');
-  const state =
-    period.state === 'current'
-      ? `day ${period.elapsedDays.toFixed(1)} of ${period.daysInMonth}, month in progress`
-      : period.state === 'past'
-        ? 'month complete'
-        : 'month not started';
+  const source = describeSource(labels, (text) => `\`${text}\``).join(', ');
+  const state = describePeriodState(period);
   const how = projection.basis === 'rate' ? 'projected by the month end' : 'this month';
   const verdict = projection.overBudget
     ? `**Over budget: ${formatCount(projection.paths)} paths ${how}, budget ${formatCount(projection.budget)}.**`

@@ -1,4 +1,12 @@
-import { formatCount, formatInstant, formatLatency, formatMoney, formatOptionalCount } from './format-values.ts';
+import {
+  describePeriodState,
+  describeSource,
+  formatCount,
+  formatInstant,
+  formatLatency,
+  formatMoney,
+  formatOptionalCount,
+} from './format-values.ts';
 import { dailyTable, outsideTable } from './render-table-details.ts';
 import { layoutColumns, TEXT_WIDTH, wrapText } from './text-layout.ts';
 import type { DistributionFigures, MonthlyReport, ReportFigures } from './types.ts';
@@ -37,15 +45,8 @@ export function renderTable(report: MonthlyReport): string {
 
 function header(report: MonthlyReport): string[] {
   const { period, labels } = report;
-  const source = [labels.stage && `stage ${labels.stage}`, labels.tableName && `table ${labels.tableName}`].filter(
-    Boolean,
-  );
-  const state =
-    period.state === 'current'
-      ? `day ${period.elapsedDays.toFixed(1)} of ${period.daysInMonth}, month in progress`
-      : period.state === 'past'
-        ? 'month complete'
-        : 'month not started';
+  const source = describeSource(labels);
+  const state = describePeriodState(period);
   return [
     `CloudFront invalidation report ${report.month} (UTC)`,
     ...(source.length > 0 ? [source.join(', ')] : []),
