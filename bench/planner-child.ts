@@ -1,31 +1,41 @@
 /**
  * One measured run of the planner speed benchmark, in its own process so peak memory is its own.
- * `baseline`: read both files and split them into lines. `plan`: the same, then map the changed keys
- * to paths, build the inventory over the keys (`createKeyInventory`, no path strings) and plan.
- * `plan-paths`: the same with every inventory key mapped to its path and `createSortedInventory`.
- * Prints one JSON line: wall and CPU time of the work (CPU counts every thread, GC helpers included)
- * and peak RSS.
+ * `baseline`: read both files and split them into lines. `plan`: read and split the changed keys,
+ * map them to paths, read the inventory file's bytes into `createKeyFileInventory` (what
+ * `invalidator plan --inventory` does) and plan. `plan-keys`: read and split both files, then
+ * `createKeyInventory` over the key strings. `plan-paths`: the same with every inventory key mapped
+ * to its path and `createSortedInventory`. Prints one JSON line: wall and CPU time of the work (CPU
+ * counts every thread, GC helpers included) and peak RSS.
  *
- * Usage: tsx bench/planner-child.ts baseline|plan|plan-paths INVENTORY CHANGED [maxPaths maxWildcards]
+ * Usage: tsx bench/planner-child.ts baseline|plan|plan-keys|plan-paths INVENTORY CHANGED [maxPaths maxWildcards]
  */
 import { readFileSync } from 'node:fs';
 import { toCloudFrontPath } from '../shared/domain/paths.ts';
-import { createKeyInventory, createSortedInventory, planInvalidation } from '../shared/domain/planner/index.ts';
+import {
+  createKeyFileInventory,
+  createKeyInventory,
+  createSortedInventory,
+  type Inventory,
+  planInvalidation,
+} from '../shared/domain/planner/index.ts';
 
 const [mode, inventoryFile, changedFile, maxPaths = '1000', maxWildcards = '15'] = process.argv.slice(2);
 if (inventoryFile === undefined || changedFile === undefined) throw new Error('usage: MODE INVENTORY CHANGED [k w]');
 
 const started = performance.now();
 const cpuStarted = process.cpuUsage();
-const keys = readLines(inventoryFile);
-const changedKeys = readLines(changedFile);
-let summary: Record<string, number | null> = { keys: keys.length, changed: changedKeys.length };
-if (mode === 'plan' || mode === 'plan-paths') {
+let summary: Record<string, number | null>;
+if (mode === 'baseline') {
+  const keys = readLines(inventoryFile);
+  const changedKeys = readLines(changedFile);
+  summary = { keys: keys.length, changed: changedKeys.length };
+} else {
+  const changedKeys = readLines(changedFile);
   const plan = planInvalidation({
     changed: changedKeys.map(toCloudFrontPath),
     maxPaths: Number(maxPaths),
     maxWildcards: Number(maxWildcards),
-    inventory: mode === 'plan' ? createKeyInventory(keys) : createSortedInventory(keys.map(toCloudFrontPath)),
+    inventory: readInventory(mode as string, inventoryFile),
   });
   summary = { paths: plan.paths.length, wildcards: plan.wildcardPaths, collateral: plan.collateral };
 }
@@ -33,6 +43,12 @@ const ms = performance.now() - started;
 const cpu = process.cpuUsage(cpuStarted);
 const cpuMs = (cpu.user + cpu.system) / 1000;
 process.stdout.write(`${JSON.stringify({ mode, ms, cpuMs, maxRssKb: process.resourceUsage().maxRSS, ...summary })}\n`);
+
+function readInventory(how: string, file: string): Inventory {
+  if (how === 'plan') return createKeyFileInventory(readFileSync(file));
+  const keys = readLines(file);
+  return how === 'plan-keys' ? createKeyInventory(keys) : createSortedInventory(keys.map(toCloudFrontPath));
+}
 
 function readLines(file: string): string[] {
   const lines = readFileSync(file, 'utf8').split('\n');

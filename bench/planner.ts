@@ -47,6 +47,7 @@ const CONFIGS = [
   { name: 'ours: k=1000, w=15', args: ['plan', '1000', '15'] },
   { name: 'ours: k=15, w=15', args: ['plan', '15', '15'] },
   { name: 'ours: k unlimited, w=15', args: ['plan', 'Infinity', '15'] },
+  { name: 'ours: k=1000, w=15, inventory as key strings', args: ['plan-keys', '1000', '15'] },
   { name: 'ours: k=1000, w=15, inventory as path strings', args: ['plan-paths', '1000', '15'] },
 ] as const;
 

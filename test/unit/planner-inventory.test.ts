@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toCloudFrontPath } from '../../shared/domain/paths.ts';
-import { createKeyInventory, createSortedInventory } from '../../shared/domain/planner/index.ts';
+import {
+  createKeyFileInventory,
+  createKeyInventory,
+  createSortedInventory,
+} from '../../shared/domain/planner/index.ts';
 import { sortWithCommonPrefixes } from '../../shared/domain/planner/sorted-strings.ts';
 
 const KEY_UNITS = fc.constantFrom('a', 'b', '/', ' ', '%', '~', '+', 'é', '*');
@@ -104,6 +108,81 @@ describe('createKeyInventory', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('createKeyFileInventory', () => {
+  const FILE_UNITS = fc.constantFrom('a', 'b', '/', ' ', '%', '+', 'é', '*', '\u{1F600}', '\uFFFD', '\r');
+  const utf8 = new TextEncoder();
+  const byteOrder = (a: string, b: string): number => Buffer.compare(utf8.encode(a), utf8.encode(b));
+  const fileOf = (lines: readonly string[], newline: string): Uint8Array => utf8.encode(lines.join(newline));
+
+  it('reads one key per line as the CLI does: byte order mark, \\r\\n and empty lines', () => {
+    // Prepare
+    const inventory = createKeyFileInventory(
+      fileOf(['\uFEFF', 'docs/a.html', 'docs/b c.html', '', 'docs/é.html', ''], '\r\n'),
+    );
+
+    // Act
+    const answers = {
+      all: inventory.countWithPrefix('/'),
+      docs: inventory.countWithPrefix('/docs/'),
+      plain: inventory.has('/docs/a.html'),
+      encodedSpace: inventory.has('/docs/b%20c.html'),
+      encodedLetter: inventory.countWithPrefix('/docs/%C3%A9'),
+      noSlash: inventory.has('docs/a.html'),
+    };
+
+    // Assess
+    expect(answers).toEqual({ all: 3, docs: 3, plain: true, encodedSpace: true, encodedLetter: 1, noSlash: false });
+  });
+
+  it('matches an inventory of encoded paths for any key list, sorted or not', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: FILE_UNITS, maxLength: 6 }), { maxLength: 30 }),
+        fc.array(fc.string({ unit: FILE_UNITS, maxLength: 6 }), { maxLength: 8 }),
+        fc.constantFrom('sorted', 'as given'),
+        fc.constantFrom('\n', '\r\n'),
+        (keys, queries, order, newline) => {
+          // Prepare: keys a key list can hold (a line's last \r belongs to its line break)
+          const kept = keys.filter((key) => key !== '' && !key.endsWith('\r'));
+          const lines = order === 'sorted' ? [...new Set(kept)].sort(byteOrder) : kept;
+          const expected = createSortedInventory(kept.map(toCloudFrontPath));
+          const file = fileOf(lines, newline);
+          const paths = [...queries, ...kept].map(toCloudFrontPath);
+
+          // Act and assess: counts at every cut, then membership asked in order and at random
+          const actual = createKeyFileInventory(file);
+          for (const path of paths) {
+            for (let end = 1; end <= path.length; end++) {
+              expect(actual.countWithPrefix(path.slice(0, end))).toBe(expected.countWithPrefix(path.slice(0, end)));
+            }
+          }
+          const ascending = [...new Set(paths)].sort();
+          const served = new Uint8Array(ascending.length);
+          createKeyFileInventory(file).markServed?.(ascending, 0, ascending.length, served);
+          expect([...served]).toEqual(ascending.map((path) => (expected.has(path) ? 1 : 0)));
+          const shuffled = createKeyFileInventory(file);
+          for (const path of paths) expect(shuffled.has(path)).toBe(expected.has(path));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('walks long runs of keys between ascending queries', () => {
+    // Prepare: 500 keys, asked every 97th and its neighbours, so the walk gallops past 64 lines
+    const keys = Array.from({ length: 500 }, (_, i) => `k/${String(i).padStart(4, '0')}`);
+    const inventory = createKeyFileInventory(fileOf(keys, '\n'));
+    const queries = keys.filter((_, i) => i % 97 === 0).flatMap((key) => [`/${key}`, `/${key}x`]);
+    const served = new Uint8Array(queries.length);
+
+    // Act
+    inventory.markServed?.(queries, 0, queries.length, served);
+
+    // Assess
+    expect([...served]).toEqual(queries.map((query) => (query.endsWith('x') ? 0 : 1)));
   });
 });
 

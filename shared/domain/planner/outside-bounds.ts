@@ -1,5 +1,5 @@
 import type { NodeTable } from './node-table.ts';
-import { relax } from './relaxation.ts';
+import type { Relaxation } from './relaxation.ts';
 
 /** Outside values (`[j]` for j = 0..maxWildcards) for finished nodes and for a parent's partial merges. */
 export interface OutsideValues {
@@ -21,13 +21,14 @@ export interface OutsideValues {
  */
 export function computeOutsideValues(
   table: NodeTable,
+  relaxation: Relaxation,
   lambda: number,
   maxWildcards: number,
   isLarge: (v: number) => boolean,
 ): OutsideValues {
   const { trie, order, closed } = table;
   const curves = new Map<number, Float64Array>();
-  relax(table, lambda, maxWildcards, { keep: (v) => isLarge(trie.parent[v] as number), curves });
+  relaxation.relax(lambda, { keep: (v) => isLarge(trie.parent[v] as number), curves });
   const pending = new Map<number, Float64Array>([[0, new Float64Array(1)]]);
   const ofNode = new Map<number, Float64Array>();
   const afterMerging = new Map<number, Float64Array>();

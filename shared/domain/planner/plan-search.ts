@@ -10,6 +10,7 @@ import {
 import { findMultiplier, type Multiplier } from './multiplier.ts';
 import { type NodeTable, sizeOf } from './node-table.ts';
 import { computeOutsideValues, type OutsideValues } from './outside-bounds.ts';
+import { createRelaxation } from './relaxation.ts';
 import { fillMinSave } from './save-bounds.ts';
 
 /** A wildcard of the chosen plan, `paths[start].slice(0, prefixLength) + '*'`, covering `paths[start..end)`. */
@@ -37,8 +38,8 @@ export interface SearchTuning {
 /** The tuning measured in bench/planner.ts. */
 export const DEFAULT_TUNING: SearchTuning = {
   largeNode: 24,
-  largeFrontier: 64,
-  largeWork: 100_000,
+  largeFrontier: 0,
+  largeWork: 0,
   freeWildcardShortcut: true,
 };
 
@@ -67,8 +68,9 @@ export function searchPlan(table: NodeTable, tuning: SearchTuning = DEFAULT_TUNI
   let multiplier: Multiplier | undefined;
   let outside: OutsideValues | undefined;
   const startBounds = (): boolean => {
-    multiplier = findMultiplier(table, required, w);
-    if (multiplier !== undefined) outside = computeOutsideValues(table, multiplier.lambda, w, isLarge);
+    const relaxation = createRelaxation(table, w);
+    multiplier = findMultiplier(table, relaxation, required, w);
+    if (multiplier !== undefined) outside = computeOutsideValues(table, relaxation, multiplier.lambda, w, isLarge);
     return multiplier !== undefined;
   };
 

@@ -21,122 +21,229 @@ export interface CurveRecorder {
   curves: Map<number, Float64Array>;
 }
 
+/** Relaxation passes over one node table; the tree is laid out once and every pass reuses it. */
+export interface Relaxation {
+  /** One bottom-up pass at price `lambda`; records the curves of the nodes `recorder` keeps. */
+  relax(lambda: number, recorder?: CurveRecorder): RelaxedPoint;
+}
+
 /**
- * One bottom-up pass at price `lambda`. Curves live in slots of flat typed arrays; only the nodes
- * on the current root path hold one, so memory stays O(depth * maxWildcards).
+ * Lays the visited nodes out by position in `table.order` (parents before children), with each
+ * node's parent position, gain (`size - 1`), own cost and blocked flag in flat arrays, so a pass is
+ * a few tight loops over small typed arrays. The passes run once each and cold, so they are kept in
+ * small functions that the engine optimises early.
  */
-export function relax(table: NodeTable, lambda: number, maxWildcards: number, recorder?: CurveRecorder): RelaxedPoint {
-  const { trie, order, prefixLength, cost, blocked } = table;
+export function createRelaxation(table: NodeTable, maxWildcards: number): Relaxation {
+  const layout = layOut(table);
   const stride = maxWildcards + 1;
-  let capacity = 64;
-  let value = new Float64Array(capacity * stride);
-  let save = new Float64Array(capacity * stride);
-  let spent = new Float64Array(capacity * stride);
-  let length = new Int32Array(capacity);
-  const slotOf = new Int32Array(trie.size).fill(-1);
-  const free: number[] = [];
-  let used = 0;
-  const take = (): number => {
-    const reused = free.pop();
-    if (reused !== undefined) return reused;
-    if (used === capacity) {
-      capacity *= 2;
-      value = grow(value, capacity * stride);
-      save = grow(save, capacity * stride);
-      spent = grow(spent, capacity * stride);
-      length = grow(length, capacity);
-    }
-    return used++;
+  const state: PassState = {
+    ...layout,
+    stride,
+    hasOwn: maxWildcards >= 1 ? layout.hasOwn : new Uint8Array(layout.count),
+    slotOf: new Int32Array(layout.count),
+    free: new Int32Array(layout.count),
+    freeCount: 0,
+    used: 0,
+    capacity: 64,
+    value: new Float64Array(64 * stride),
+    save: new Float64Array(64 * stride),
+    spent: new Float64Array(64 * stride),
+    length: new Int32Array(64),
+    curValue: new Float64Array(stride),
+    curSave: new Float64Array(stride),
+    curCost: new Float64Array(stride),
+    curLength: 1,
   };
-  // The curve being finished and a scratch curve, outside the slot arrays.
-  const cur = { value: new Float64Array(stride), save: new Float64Array(stride), cost: new Float64Array(stride) };
-  let curLength = 1;
-  for (let index = order.length - 1; index >= 0; index--) {
-    const v = order[index] as number;
-    const slot = slotOf[v] as number;
-    if (slot !== -1) {
-      curLength = length[slot] as number;
-      for (let j = 0, at = slot * stride; j < curLength; j++, at++) {
-        cur.value[j] = value[at] as number;
-        cur.save[j] = save[at] as number;
-        cur.cost[j] = spent[at] as number;
-      }
-      free.push(slot);
-    } else {
-      curLength = 1;
-      cur.value[0] = blocked[v] === 1 ? Number.POSITIVE_INFINITY : 0;
-      cur.save[0] = 0;
-      cur.cost[0] = 0;
+  return { relax: (lambda, recorder) => runPass(state, lambda, recorder) };
+}
+
+interface Layout {
+  count: number;
+  node: Int32Array;
+  parentAt: Int32Array;
+  gain: Float64Array;
+  ownCost: Float64Array;
+  hasOwn: Uint8Array;
+  blocked: Uint8Array;
+}
+
+function layOut(table: NodeTable): Layout {
+  const { trie, order, prefixLength, cost } = table;
+  const count = order.length;
+  const positionOf = new Int32Array(trie.size);
+  const layout: Layout = {
+    count,
+    node: order,
+    parentAt: new Int32Array(count),
+    gain: new Float64Array(count),
+    ownCost: new Float64Array(count),
+    hasOwn: new Uint8Array(count),
+    blocked: new Uint8Array(count),
+  };
+  for (let at = 0; at < count; at++) {
+    const v = order[at] as number;
+    positionOf[v] = at;
+    layout.parentAt[at] = v === 0 ? -1 : (positionOf[trie.parent[v] as number] as number);
+    layout.gain[at] = sizeOf(table, v) - 1;
+    layout.ownCost[at] = cost[v] as number;
+    layout.hasOwn[at] = (prefixLength[v] as number) > 0 ? 1 : 0;
+    layout.blocked[at] = table.blocked[v] as number;
+  }
+  return layout;
+}
+
+/**
+ * A pass's working state. Curves live in slots of flat typed arrays; only nodes with a partly
+ * merged curve hold one (at most the current root path), so memory stays O(depth * maxWildcards).
+ * The curve being finished is in the `cur` arrays.
+ */
+interface PassState extends Layout {
+  stride: number;
+  slotOf: Int32Array;
+  free: Int32Array;
+  freeCount: number;
+  used: number;
+  capacity: number;
+  value: Float64Array;
+  save: Float64Array;
+  spent: Float64Array;
+  length: Int32Array;
+  curValue: Float64Array;
+  curSave: Float64Array;
+  curCost: Float64Array;
+  curLength: number;
+}
+
+function runPass(state: PassState, lambda: number, recorder: CurveRecorder | undefined): RelaxedPoint {
+  state.slotOf.fill(-1);
+  state.freeCount = 0;
+  state.used = 0;
+  for (let at = state.count - 1; at >= 0; at--) {
+    loadCurve(state, at);
+    if (state.hasOwn[at] === 1) addOwnWildcard(state, at, lambda);
+    const parentAt = state.parentAt[at] as number;
+    if (parentAt === -1) {
+      const last = state.curLength - 1;
+      return {
+        value: state.curValue[last] as number,
+        save: state.curSave[last] as number,
+        cost: state.curCost[last] as number,
+      };
     }
-    if ((prefixLength[v] as number) > 0 && maxWildcards >= 1) {
-      const gain = sizeOf(table, v) - 1;
-      const own = (cost[v] as number) - lambda * gain;
-      if (curLength === 1) {
-        cur.value[1] = cur.value[0] as number;
-        cur.save[1] = cur.save[0] as number;
-        cur.cost[1] = cur.cost[0] as number;
-        curLength = 2;
-      }
-      for (let j = 1; j < curLength; j++) {
-        if (own < (cur.value[j] as number) || (own === cur.value[j] && gain > (cur.save[j] as number))) {
-          cur.value[j] = own;
-          cur.save[j] = gain;
-          cur.cost[j] = cost[v] as number;
-        }
-      }
+    const v = state.node[at] as number;
+    if (recorder?.keep(v)) recorder.curves.set(v, state.curValue.slice(0, state.curLength));
+    // An unblocked node whose curve is just [0] changes nothing in its parent.
+    if (state.curLength === 1 && state.curValue[0] === 0 && state.slotOf[parentAt] === -1) {
+      if (state.blocked[parentAt] === 0) continue;
     }
-    if (v === 0) {
-      const last = curLength - 1;
-      return { value: cur.value[last] as number, save: cur.save[last] as number, cost: cur.cost[last] as number };
-    }
-    if (recorder?.keep(v)) recorder.curves.set(v, cur.value.slice(0, curLength));
-    const parent = trie.parent[v] as number;
-    let target = slotOf[parent] as number;
-    if (target === -1) {
-      if (curLength === 1 && cur.value[0] === 0 && blocked[parent] === 0) continue;
-      target = take();
-      slotOf[parent] = target;
-      length[target] = 1;
-      value[target * stride] = blocked[parent] === 1 ? Number.POSITIVE_INFINITY : 0;
-      save[target * stride] = 0;
-      spent[target * stride] = 0;
-    }
-    // Min-plus product into the parent's slot, highest j first so each cell is read before written.
-    const base = target * stride;
-    const la = length[target] as number;
-    const out = Math.min(stride, la + curLength - 1);
-    for (let j = out - 1; j >= 0; j--) {
-      let bestValue = Number.POSITIVE_INFINITY;
-      let bestSave = 0;
-      let bestCost = 0;
-      for (let i = Math.max(0, j - curLength + 1); i <= Math.min(j, la - 1); i++) {
-        const candidate = (value[base + i] as number) + (cur.value[j - i] as number);
-        const gained = (save[base + i] as number) + (cur.save[j - i] as number);
-        if (candidate < bestValue || (candidate === bestValue && gained > bestSave)) {
-          bestValue = candidate;
-          bestSave = gained;
-          bestCost = (spent[base + i] as number) + (cur.cost[j - i] as number);
-        }
-      }
-      value[base + j] = bestValue;
-      save[base + j] = bestSave;
-      spent[base + j] = bestCost;
-    }
-    // "At most j": carry the best of fewer wildcards forward.
-    for (let j = 1; j < out; j++) {
-      const before = base + j - 1;
-      if (
-        (value[before] as number) < (value[base + j] as number) ||
-        (value[before] === value[base + j] && (save[before] as number) > (save[base + j] as number))
-      ) {
-        value[base + j] = value[before] as number;
-        save[base + j] = save[before] as number;
-        spent[base + j] = spent[before] as number;
-      }
-    }
-    length[target] = out;
+    foldIntoParent(state, parentAt);
   }
   return { value: Number.POSITIVE_INFINITY, save: 0, cost: 0 };
+}
+
+/** Puts node `at`'s merged children curve (or its empty plan) into `cur`, freeing its slot. */
+function loadCurve(state: PassState, at: number): void {
+  const slot = state.slotOf[at] as number;
+  if (slot === -1) {
+    state.curLength = 1;
+    state.curValue[0] = state.blocked[at] === 1 ? Number.POSITIVE_INFINITY : 0;
+    state.curSave[0] = 0;
+    state.curCost[0] = 0;
+    return;
+  }
+  const length = state.length[slot] as number;
+  const base = slot * state.stride;
+  for (let j = 0; j < length; j++) {
+    state.curValue[j] = state.value[base + j] as number;
+    state.curSave[j] = state.save[base + j] as number;
+    state.curCost[j] = state.spent[base + j] as number;
+  }
+  state.curLength = length;
+  state.free[state.freeCount++] = slot;
+}
+
+/** The node's own wildcard replaces any plan inside it that is worth less (at one wildcard or more). */
+function addOwnWildcard(state: PassState, at: number, lambda: number): void {
+  const gain = state.gain[at] as number;
+  const ownCost = state.ownCost[at] as number;
+  const own = ownCost - lambda * gain;
+  const { curValue, curSave, curCost } = state;
+  if (state.curLength === 1) {
+    curValue[1] = curValue[0] as number;
+    curSave[1] = curSave[0] as number;
+    curCost[1] = curCost[0] as number;
+    state.curLength = 2;
+  }
+  for (let j = 1; j < state.curLength; j++) {
+    if (own < (curValue[j] as number) || (own === curValue[j] && gain > (curSave[j] as number))) {
+      curValue[j] = own;
+      curSave[j] = gain;
+      curCost[j] = ownCost;
+    }
+  }
+}
+
+function takeSlot(state: PassState): number {
+  if (state.freeCount > 0) return state.free[--state.freeCount] as number;
+  if (state.used === state.capacity) {
+    state.capacity *= 2;
+    state.value = grow(state.value, state.capacity * state.stride);
+    state.save = grow(state.save, state.capacity * state.stride);
+    state.spent = grow(state.spent, state.capacity * state.stride);
+    state.length = grow(state.length, state.capacity);
+  }
+  return state.used++;
+}
+
+/** Min-plus product of `cur` into the parent's slot ("at most j wildcards" curves). */
+function foldIntoParent(state: PassState, parentAt: number): void {
+  let target = state.slotOf[parentAt] as number;
+  const stride = state.stride;
+  if (target === -1) {
+    target = takeSlot(state);
+    state.slotOf[parentAt] = target;
+    state.length[target] = 1;
+    state.value[target * stride] = state.blocked[parentAt] === 1 ? Number.POSITIVE_INFINITY : 0;
+    state.save[target * stride] = 0;
+    state.spent[target * stride] = 0;
+  }
+  const { value, save, spent, curValue, curSave, curCost } = state;
+  const curLength = state.curLength;
+  const base = target * stride;
+  const la = state.length[target] as number;
+  const out = Math.min(stride, la + curLength - 1);
+  // Highest j first, so each cell is read before it is written.
+  for (let j = out - 1; j >= 0; j--) {
+    let bestValue = Number.POSITIVE_INFINITY;
+    let bestSave = 0;
+    let bestCost = 0;
+    const last = Math.min(j, la - 1);
+    for (let i = Math.max(0, j - curLength + 1); i <= last; i++) {
+      const candidate = (value[base + i] as number) + (curValue[j - i] as number);
+      const gained = (save[base + i] as number) + (curSave[j - i] as number);
+      if (candidate < bestValue || (candidate === bestValue && gained > bestSave)) {
+        bestValue = candidate;
+        bestSave = gained;
+        bestCost = (spent[base + i] as number) + (curCost[j - i] as number);
+      }
+    }
+    value[base + j] = bestValue;
+    save[base + j] = bestSave;
+    spent[base + j] = bestCost;
+  }
+  // "At most j": carry the best of fewer wildcards forward.
+  for (let j = 1; j < out; j++) {
+    const before = base + j - 1;
+    if (
+      (value[before] as number) < (value[base + j] as number) ||
+      (value[before] === value[base + j] && (save[before] as number) > (save[base + j] as number))
+    ) {
+      value[base + j] = value[before] as number;
+      save[base + j] = save[before] as number;
+      spent[base + j] = spent[before] as number;
+    }
+  }
+  state.length[target] = out;
 }
 
 function grow<T extends Float64Array | Int32Array>(array: T, size: number): T {

@@ -58,7 +58,8 @@ export function createKeyInventory(sortedKeys: readonly string[]): Inventory {
   };
 }
 
-function searchSorted(paths: readonly string[]): Required<Inventory> {
+/** An inventory over strings already sorted by code unit and distinct (not checked). */
+export function searchSorted(paths: readonly string[]): Required<Inventory> {
   // Separate hints: the planner asks counts in ascending prefix order and membership in ascending
   // path order, but interleaved, so one shared hint would keep jumping back (a full search each time).
   let countHint = 0;
