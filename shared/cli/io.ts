@@ -11,8 +11,8 @@ export interface CliIo {
   readonly stderr: TextSink;
   /** Reads all of standard input as UTF-8 text. */
   readonly stdin: () => Promise<string>;
-  /** Reads a whole file as UTF-8 text. */
-  readonly readFile: (path: string) => Promise<string>;
+  /** Reads a whole file's bytes. */
+  readonly readFile: (path: string) => Promise<Uint8Array>;
 }
 
 /** The real process: stdout, stderr, stdin and the file system. */
@@ -21,7 +21,7 @@ export function createProcessIo(): CliIo {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: readStdin,
-    readFile: (path) => readFile(path, 'utf8'),
+    readFile: (path) => readFile(path),
   };
 }
 

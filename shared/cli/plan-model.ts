@@ -1,5 +1,11 @@
 import type { ParsedBatch } from '../domain/events.ts';
-import { createSortedInventory, type Inventory, type Plan, planInvalidation } from '../domain/planner/index.ts';
+import {
+  createKeyFileInventory,
+  createSortedInventory,
+  type Inventory,
+  type Plan,
+  planInvalidation,
+} from '../domain/planner/index.ts';
 import { type CompiledRoute, type RouteTable, routeChange, SKIP_REASON, servedPathsForKey } from '../domain/routes.ts';
 
 /** A key or message that produced no invalidation path, and why. */
@@ -33,8 +39,8 @@ export interface DryRunInput {
   readonly objects: readonly ChangedObject[];
   /** Skips found before routing (bad messages, test events). */
   readonly skipped: readonly SkippedEntry[];
-  /** Keys of an S3 listing, when an inventory was given. */
-  readonly inventoryKeys: readonly string[] | undefined;
+  /** An S3 listing, one key per line as UTF-8 bytes, when an inventory was given. */
+  readonly inventory: Uint8Array | undefined;
   readonly maxPaths: number;
   readonly maxWildcards: number;
 }
@@ -80,7 +86,7 @@ export function runDryRun(input: DryRunInput): DryRun {
   for (const distributionId of [...groups.keys()].sort()) {
     const group = groups.get(distributionId) as Group;
     const inventory =
-      input.inventoryKeys === undefined ? undefined : inventoryOf(routesOf(table, distributionId), input.inventoryKeys);
+      input.inventory === undefined ? undefined : inventoryOf(routesOf(table, distributionId), input.inventory);
     const plan = planInvalidation({
       changed: [...group.paths].sort(),
       maxPaths: input.maxPaths,
@@ -126,12 +132,32 @@ function routesOf(table: RouteTable, distributionId: string): CompiledRoute[] {
   return table.routes.filter((route) => route.distributionId === distributionId);
 }
 
-function inventoryOf(routes: readonly CompiledRoute[], keys: readonly string[]): Inventory {
+/**
+ * What a distribution serves, from the key list. One route at the bucket's root (the usual case and
+ * the default without --config) reads the listing's bytes directly (`createKeyFileInventory`, no
+ * string per key); other shapes (an origin path, several routes) map every key through its routes.
+ */
+function inventoryOf(routes: readonly CompiledRoute[], listing: Uint8Array): Inventory {
+  const only = routes[0];
+  if (routes.length === 1 && only !== undefined && only.originKeyPrefix === '') {
+    return createKeyFileInventory(listing, only.config);
+  }
   const paths = new Set<string>();
-  for (const key of keys) {
+  for (const key of keyLines(new TextDecoder().decode(listing))) {
     for (const route of routes) {
       for (const path of servedPathsForKey(route, key)) paths.add(path);
     }
   }
   return createSortedInventory([...paths].sort());
+}
+
+/** Lines of a key list: one key per line, `\r\n` tolerated, empty lines skipped, no other trimming. */
+export function keyLines(text: string): string[] {
+  const keys: string[] = [];
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  for (const line of body.split('\n')) {
+    const key = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (key !== '') keys.push(key);
+  }
+  return keys;
 }

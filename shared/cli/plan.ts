@@ -5,7 +5,7 @@ import { compileRoutes, createCatchAllRouteTable, type RouteTable } from '../dom
 import { EXIT } from './exit-codes.ts';
 import type { CliIo } from './io.ts';
 import { formatPlanText, toPlanJson } from './plan-format.ts';
-import { type ChangedObject, type DryRunInput, objectsOfBatch, runDryRun } from './plan-model.ts';
+import { type ChangedObject, type DryRunInput, keyLines, objectsOfBatch, runDryRun } from './plan-model.ts';
 import { firstLine, PLAN_HELP, type PlanOptions, parsePlanOptions } from './plan-options.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -58,17 +58,16 @@ async function loadInput(options: PlanOptions, io: CliIo): Promise<DryRunInput> 
     options.event === undefined
       ? { objects: await loadChanged(options.changed as string, io), skipped: [] }
       : objectsOfBatch(await loadEvent(options.event, io));
-  const inventoryKeys =
-    options.inventory === undefined ? undefined : lines(await readText('--inventory', options.inventory, io));
+  const inventory = options.inventory === undefined ? undefined : await readBytes('--inventory', options.inventory, io);
   const maxPaths =
     options.maxPaths ?? Math.min(config?.maxPathsPerInvalidation ?? MAX_PATHS_PER_REQUEST, MAX_PATHS_PER_REQUEST);
   const maxWildcards =
     options.maxWildcards ?? Math.max(0, IN_FLIGHT_WILDCARD_LIMIT - (config?.wildcardSafetyMargin ?? 0));
-  return { table, objects, skipped, inventoryKeys, maxPaths, maxWildcards };
+  return { table, objects, skipped, inventory, maxPaths, maxWildcards };
 }
 
 async function loadChanged(file: string, io: CliIo): Promise<ChangedObject[]> {
-  return lines(await readText('--changed', file, io)).map((key) => ({ bucket: undefined, key }));
+  return keyLines(await readText('--changed', file, io)).map((key) => ({ bucket: undefined, key }));
 }
 
 async function loadConfig(file: string, io: CliIo): Promise<LoadedConfig> {
@@ -108,8 +107,19 @@ function isSqsRecord(record: unknown): record is SqsRecordLike {
 }
 
 async function readText(flag: string, file: string, io: CliIo): Promise<string> {
+  return file === '-'
+    ? await readInput(flag, file, io.stdin)
+    : new TextDecoder().decode(await readBytes(flag, file, io));
+}
+
+async function readBytes(flag: string, file: string, io: CliIo): Promise<Uint8Array> {
+  if (file === '-') return new TextEncoder().encode(await readInput(flag, file, io.stdin));
+  return readInput(flag, file, () => io.readFile(file));
+}
+
+async function readInput<T>(flag: string, file: string, read: () => Promise<T>): Promise<T> {
   try {
-    return file === '-' ? await io.stdin() : await io.readFile(file);
+    return await read();
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     const why = typeof code === 'string' ? code : error instanceof Error ? firstLine(error.message) : String(error);
@@ -131,15 +141,4 @@ function optionalInteger(value: unknown, field: string, min: number): number | u
     throw new UsageError(`${field}: expected an integer of at least ${min}, got ${describeValue(value)}`);
   }
   return value;
-}
-
-/** Lines of a key list: one key per line, `\r\n` tolerated, empty lines skipped, no other trimming. */
-function lines(text: string): string[] {
-  const keys: string[] = [];
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  for (const line of body.split('\n')) {
-    const key = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (key !== '') keys.push(key);
-  }
-  return keys;
 }

@@ -36,7 +36,7 @@ function captureIo(files: Record<string, string> = {}, stdin = ''): Captured {
       if (text === undefined) {
         throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
       }
-      return text;
+      return new TextEncoder().encode(text);
     },
   };
   return { io, stdout: () => out.join(''), stderr: () => err.join('') };

@@ -7,6 +7,7 @@ import {
   createSortedInventory,
 } from '../../shared/domain/planner/index.ts';
 import { sortWithCommonPrefixes } from '../../shared/domain/planner/sorted-strings.ts';
+import { compileRoutes, servedPathsForKey } from '../../shared/domain/routes.ts';
 
 const KEY_UNITS = fc.constantFrom('a', 'b', '/', ' ', '%', '~', '+', 'é', '*');
 
@@ -168,6 +169,48 @@ describe('createKeyFileInventory', () => {
         },
       ),
       { numRuns: 1500 },
+    );
+  });
+
+  it('serves index documents at their directory as routes do', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.string({ unit: FILE_UNITS, maxLength: 5 }),
+            fc.string({ unit: FILE_UNITS, maxLength: 4 }).map((dir) => `${dir}index.html`),
+          ),
+          { maxLength: 25 },
+        ),
+        fc.boolean(),
+        fc.constantFrom('sorted', 'as given'),
+        (keys, indexNoSlash, order) => {
+          // Prepare: the paths a route with this index document serves
+          const kept = keys.filter((key) => key !== '' && !key.endsWith('\r'));
+          const [route] = compileRoutes({
+            routes: [{ bucket: 'site', distributionId: 'E2QWRUHAPOMQZL', indexDocument: 'index.html', indexNoSlash }],
+          }).routes;
+          const served = new Set(kept.flatMap((key) => servedPathsForKey(route as never, key)));
+          const expected = createSortedInventory([...served]);
+          const lines = order === 'sorted' ? [...new Set(kept)].sort(byteOrder) : kept;
+
+          // Act
+          const actual = createKeyFileInventory(fileOf(lines, '\n'), { indexDocument: 'index.html', indexNoSlash });
+
+          // Assess
+          for (const path of [...served, '/', '/index.html/']) {
+            for (let end = 1; end <= path.length; end++) {
+              expect(actual.countWithPrefix(path.slice(0, end))).toBe(expected.countWithPrefix(path.slice(0, end)));
+            }
+            expect(actual.has(path)).toBe(expected.has(path));
+          }
+          const ascending = [...served, '/a/', '/b'].sort();
+          const marks = new Uint8Array(ascending.length);
+          actual.markServed?.(ascending, 0, ascending.length, marks);
+          expect([...marks]).toEqual(ascending.map((path) => (expected.has(path) ? 1 : 0)));
+        },
+      ),
+      { numRuns: 800 },
     );
   });
 

@@ -1,4 +1,4 @@
-export { createKeyFileInventory } from './key-file-inventory.ts';
+export { createKeyFileInventory, type IndexDocument } from './key-file-inventory.ts';
 export { planInvalidation } from './plan-invalidation.ts';
 export { createKeyInventory, createSortedInventory } from './sorted-inventory.ts';
 export type { Inventory, Plan, PlanInput, PlannedPath } from './types.ts';

@@ -19,11 +19,34 @@ import type { Inventory } from './types.ts';
  * first such query. Lines out of order or repeated fall back to decoding every key and
  * `createKeyInventory`, which sorts.
  *
+ * With an index document, a key `dir/index.html` is also served at `/dir/` (and `/dir` with
+ * `indexNoSlash`), and the root `index.html` at `/`, as routes serve them (routes.ts); those
+ * directory paths are found with one look at each line's end.
+ *
  * @param bytes - the key list, UTF-8
+ * @param index - the index document, if any
  */
-export function createKeyFileInventory(bytes: Uint8Array): Inventory {
+export function createKeyFileInventory(bytes: Uint8Array, index: IndexDocument = NO_INDEX): Inventory {
   const lines = findLines(bytes);
-  if (!lines.ascending) return createKeyInventory(decodeLines(bytes, lines));
+  const keys = lines.ascending ? searchLines(bytes, lines) : createKeyInventory(decodeLines(bytes, lines));
+  if (index.indexDocument === null) return keys;
+  const directories = directoryPaths(bytes, lines, index.indexDocument, index.indexNoSlash).filter(
+    (path) => !keys.has(path),
+  );
+  return directories.length === 0 ? keys : unionOf(keys, searchSorted(directories));
+}
+
+/** How keys that are index documents are also served. */
+export interface IndexDocument {
+  /** Such as `index.html`; `null` when off. */
+  indexDocument: string | null;
+  /** Whether `dir/index.html` is also served at `/dir`. */
+  indexNoSlash: boolean;
+}
+
+const NO_INDEX: IndexDocument = { indexDocument: null, indexNoSlash: false };
+
+function searchLines(bytes: Uint8Array, lines: Lines): Inventory {
   const plain = new LineSearch(bytes, lines);
   let encoded: Inventory | undefined;
   const encodedKeys = (): Inventory => {
@@ -51,6 +74,45 @@ export function createKeyFileInventory(bytes: Uint8Array): Inventory {
         if (path.charCodeAt(0) === 0x2f) answer = needsEncoding(path) ? encodedKeys().has(path) : plain.has(path);
         served[i] = answer ? 1 : 0;
       }
+    },
+  };
+}
+
+/** The directory paths the index documents among the lines are also served at, sorted and distinct. */
+function directoryPaths(bytes: Uint8Array, lines: Lines, indexDocument: string, noSlash: boolean): string[] {
+  const name = new TextEncoder().encode(indexDocument);
+  const decoder = new TextDecoder();
+  const paths: string[] = [];
+  for (let line = 0; line < lines.count; line++) {
+    const start = lines.start[line] as number;
+    const end = lines.end[line] as number;
+    const nameStart = end - name.length;
+    if (nameStart < start || !sameBytes(bytes, nameStart, name)) continue;
+    if (nameStart === start) paths.push('/');
+    else if (bytes[nameStart - 1] === 0x2f) {
+      const directory = toCloudFrontPath(decoder.decode(bytes.subarray(start, nameStart)));
+      paths.push(directory);
+      if (noSlash) paths.push(directory.slice(0, -1));
+    }
+  }
+  return sortUnique(paths);
+}
+
+function sameBytes(bytes: Uint8Array, at: number, expected: Uint8Array): boolean {
+  for (let i = 0; i < expected.length; i++) if (bytes[at + i] !== expected[i]) return false;
+  return true;
+}
+
+/** Two inventories with nothing in common, as one. */
+function unionOf(first: Inventory, second: Inventory): Inventory {
+  return {
+    countWithPrefix: (prefix) => first.countWithPrefix(prefix) + second.countWithPrefix(prefix),
+    has: (path) => first.has(path) || second.has(path),
+    markServed(paths, from, to, served) {
+      if (first.markServed === undefined)
+        for (let i = from; i < to; i++) served[i] = first.has(paths[i] as string) ? 1 : 0;
+      else first.markServed(paths, from, to, served);
+      for (let i = from; i < to; i++) if (served[i] === 0 && second.has(paths[i] as string)) served[i] = 1;
     },
   };
 }
