@@ -325,16 +325,22 @@ describe('invalidator plan (bin)', () => {
       // Prepare
       const keys = join(dir, 'keys.txt');
       writeFileSync(keys, 'docs/index.html\n');
+      const inventory = join(dir, 'inventory.txt');
+      writeFileSync(inventory, 'docs/a.html\r\ndocs/index.html\r\n');
       const bin = join(import.meta.dirname, '../../shared/cli/bin.mjs');
       // Act
-      const ok = spawnSync(process.execPath, [bin, 'plan', '--changed', keys, '--json'], { encoding: 'utf8' });
+      const ok = spawnSync(
+        process.execPath,
+        [bin, 'plan', '--changed', keys, '--inventory', inventory, '--max-paths', '1', '--json'],
+        { encoding: 'utf8' },
+      );
       const bad = spawnSync(process.execPath, [bin, 'plan', '--changed', keys, '--max-paths', 'x'], {
         encoding: 'utf8',
       });
       // Assess
       expect(ok.stderr).toBe('');
       expect(ok.status).toBe(EXIT.ok);
-      expect(JSON.parse(ok.stdout).plans[0].paths).toEqual(['/docs/', '/docs/index.html']);
+      expect(JSON.parse(ok.stdout).plans[0]).toMatchObject({ paths: ['/docs/*'], collateral: 1 });
       expect(bad.status).toBe(EXIT.usage);
       expect(bad.stderr).toBe('invalidator plan: --max-paths: expected an integer from 1 to 3000, got "x"\n');
     });
