@@ -57,21 +57,21 @@ function searchLines(bytes: Uint8Array, lines: Lines): Inventory {
     );
     return encoded;
   };
+  // `load` reads the query's bytes once and tells whether they all stay literal.
   return {
     countWithPrefix(prefix) {
       if (prefix.charCodeAt(0) !== 0x2f) return 0;
-      if (needsEncoding(prefix)) return encodedKeys().countWithPrefix(prefix);
-      return plain.countWithPrefix(prefix);
+      return plain.load(prefix) ? plain.countWithPrefix() : encodedKeys().countWithPrefix(prefix);
     },
     has(path) {
       if (path.charCodeAt(0) !== 0x2f) return false;
-      return needsEncoding(path) ? encodedKeys().has(path) : plain.has(path);
+      return plain.load(path) ? plain.has() : encodedKeys().has(path);
     },
     markServed(paths, from, to, served) {
       for (let i = from; i < to; i++) {
         const path = paths[i] as string;
         let answer = false;
-        if (path.charCodeAt(0) === 0x2f) answer = needsEncoding(path) ? encodedKeys().has(path) : plain.has(path);
+        if (path.charCodeAt(0) === 0x2f) answer = plain.load(path) ? plain.has() : encodedKeys().has(path);
         served[i] = answer ? 1 : 0;
       }
     },
@@ -218,15 +218,15 @@ class LineSearch {
     private readonly lines: Lines,
   ) {}
 
-  countWithPrefix(prefix: string): number {
-    this.load(prefix);
+  /** Counts the lines starting with the loaded query. */
+  countWithPrefix(): number {
     const first = this.lowerBound(this.countHint);
     this.countHint = first;
     return this.endOfPrefix(first) - first;
   }
 
-  has(path: string): boolean {
-    this.load(path);
+  /** Whether a line is the loaded query. */
+  has(): boolean {
     const found = this.seek();
     const kept = this.previous;
     this.previous = this.query;
@@ -313,13 +313,21 @@ class LineSearch {
     return shared === this.queryLength && length === shared;
   }
 
-  /** Copies the query's key part (after the `/`) into the byte buffer; its characters are ASCII. */
-  private load(path: string): void {
-    const length = path.length - 1;
-    if (length > this.query.length) this.query = new Uint8Array(2 * length);
+  /**
+   * Reads a path's key part (after the `/`) as the query, and whether it stays literal (every byte a
+   * character a key keeps in its path); only then do the line searches apply.
+   */
+  load(path: string): boolean {
+    if (path.length > this.query.length) this.query = new Uint8Array(2 * path.length);
     const query = this.query;
-    for (let i = 0; i < length; i++) query[i] = path.charCodeAt(i + 1);
-    this.queryLength = length;
+    // One native call reads the string (usually a rope, `'/' + key`, slow to read by character).
+    const { read, written } = UTF8.encodeInto(path, query);
+    if (read !== path.length || written !== path.length) return false;
+    let literal = true;
+    for (let i = 1; i < written; i++) if (LITERAL[query[i] as number] === 0) literal = false;
+    query.copyWithin(0, 1, written);
+    this.queryLength = written - 1;
+    return literal;
   }
 
   /** Sign of line `line` against the query. */
@@ -386,6 +394,8 @@ class LineSearch {
 
 /** Lines a membership walk steps through before it gallops instead. */
 const GALLOP_AFTER = 64;
+
+const UTF8 = new TextEncoder();
 
 /** Bytes a key may hold and keep its path literal: A-Z a-z 0-9 and the safe punctuation. */
 const LITERAL = ((): Uint8Array => {
