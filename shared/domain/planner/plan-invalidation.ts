@@ -3,7 +3,7 @@ import { assemblePlan } from './assemble-plan.ts';
 import { prepareChangedSet } from './changed-set.ts';
 import { findFreeWildcards } from './free-wildcards.ts';
 import { buildNodeTable } from './node-table.ts';
-import { DEFAULT_TUNING, type SearchTuning, searchPlan } from './plan-search.ts';
+import { DEFAULT_TUNING, INVENTORY_TUNING, type SearchTuning, searchPlan } from './plan-search.ts';
 import { buildPrefixTrie } from './prefix-trie.ts';
 import type { Plan, PlanInput } from './types.ts';
 import { createCollateralCosts, createSpecificityCosts } from './wildcard-costs.ts';
@@ -20,7 +20,7 @@ import { createCollateralCosts, createSpecificityCosts } from './wildcard-costs.
  * @throws PlanInputError when a path lacks its leading `/` or a budget is not a number
  */
 export function planInvalidation(input: PlanInput): Plan {
-  return planInvalidationWith(input, DEFAULT_TUNING);
+  return planInvalidationWith(input, input.inventory === undefined ? DEFAULT_TUNING : INVENTORY_TUNING);
 }
 
 /** `planInvalidation` with explicit search tuning (same result, different speed); for tests. */
