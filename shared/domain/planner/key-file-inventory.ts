@@ -8,7 +8,7 @@ import type { Inventory } from './types.ts';
  * mark, `\r\n` and empty lines tolerated, as `invalidator plan` reads key lists), each served at
  * `/` + key, as `createKeyInventory` takes them.
  * No string is made per key: one pass finds the lines and checks their order, and queries compare
- * bytes. A million-key listing costs its bytes plus 8 bytes a key, and less time than splitting it
+ * bytes. A million-key listing costs its bytes plus 12 bytes a key, and less time than splitting it
  * into strings (bench/planner.ts).
  *
  * The lines must ascend strictly by byte, which is the order S3 lists keys in (UTF-8 binary order).
