@@ -1,6 +1,6 @@
 import { needsEncoding, toCloudFrontPath } from '../paths.ts';
 import { createKeyInventory, searchSorted } from './sorted-inventory.ts';
-import { sortUnique } from './sorted-strings.ts';
+import { endOfRun, sortUnique } from './sorted-strings.ts';
 import type { Inventory } from './types.ts';
 
 /**
@@ -330,65 +330,16 @@ class LineSearch {
     return literal;
   }
 
-  /** Sign of line `line` against the query. */
-  private compare(line: number): number {
-    const { bytes, query, queryLength } = this;
-    const start = this.lines.start[line] as number;
-    const lineLength = (this.lines.end[line] as number) - start;
-    const shared = Math.min(lineLength, queryLength);
-    for (let i = 0; i < shared; i++) {
-      const difference = (bytes[start + i] as number) - (query[i] as number);
-      if (difference !== 0) return difference;
-    }
-    return lineLength - queryLength;
-  }
-
-  private startsWithQuery(line: number): boolean {
-    const { bytes, query, queryLength } = this;
-    const start = this.lines.start[line] as number;
-    if ((this.lines.end[line] as number) - start < queryLength) return false;
-    for (let i = 0; i < queryLength; i++) if (bytes[start + i] !== query[i]) return false;
-    return true;
-  }
-
-  /** First line `>=` the query, galloping from `hint` when the query lies after it. */
+  /** First line not before the query, galloping from `hint` when the query lies after it. */
   private lowerBound(hint: number): number {
+    const before = (line: number): boolean => this.isBefore(line, this.sharedWith(line, 0));
     const { count } = this.lines;
-    let low = 0;
-    let high = count;
-    if (hint > 0 && hint <= count && this.compare(hint - 1) < 0) {
-      low = hint;
-      let step = 1;
-      while (low + step <= count && this.compare(low + step - 1) < 0) {
-        low += step;
-        step *= 2;
-      }
-      high = Math.min(count, low + step - 1);
-    }
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.compare(middle) < 0) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    return endOfRun(before, hint > 0 && hint <= count && before(hint - 1) ? hint : 0, count);
   }
 
   /** First line from `first` that does not start with the query (those that do are contiguous). */
   private endOfPrefix(first: number): number {
-    const { count } = this.lines;
-    let low = first;
-    let step = 1;
-    while (low + step <= count && this.startsWithQuery(low + step - 1)) {
-      low += step;
-      step *= 2;
-    }
-    let high = Math.min(count, low + step - 1);
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.startsWithQuery(middle)) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    return endOfRun((line) => this.sharedWith(line, 0) === this.queryLength, first, this.lines.count);
   }
 }
 

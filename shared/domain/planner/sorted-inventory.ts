@@ -1,5 +1,5 @@
 import { needsEncoding, toCloudFrontPath } from '../paths.ts';
-import { isStrictlyAscending, sortUnique } from './sorted-strings.ts';
+import { endOfRun, isStrictlyAscending, sortUnique } from './sorted-strings.ts';
 import type { Inventory } from './types.ts';
 
 /**
@@ -95,38 +95,12 @@ const EQUALITY_SCAN = 16;
 
 /** First index whose path is `>= key`, galloping from `hint` when the key lies after it. */
 function lowerBound(paths: readonly string[], key: string, hint: number): number {
-  let low = 0;
-  let high = paths.length;
-  if (hint > 0 && hint <= paths.length && (paths[hint - 1] as string) < key) {
-    low = hint;
-    let step = 1;
-    while (low + step <= paths.length && (paths[low + step - 1] as string) < key) {
-      low += step;
-      step *= 2;
-    }
-    high = Math.min(paths.length, low + step - 1);
-  }
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((paths[mid] as string) < key) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  const before = (at: number): boolean => (paths[at] as string) < key;
+  const from = hint > 0 && hint <= paths.length && before(hint - 1) ? hint : 0;
+  return endOfRun(before, from, paths.length);
 }
 
 /** First index from `start` whose path does not start with `prefix` (they are contiguous). */
 function endOfPrefix(paths: readonly string[], prefix: string, start: number): number {
-  let low = start;
-  let step = 1;
-  while (low + step <= paths.length && (paths[low + step - 1] as string).startsWith(prefix)) {
-    low += step;
-    step *= 2;
-  }
-  let high = Math.min(paths.length, low + step - 1);
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((paths[mid] as string).startsWith(prefix)) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  return endOfRun((at) => (paths[at] as string).startsWith(prefix), start, paths.length);
 }

@@ -6,6 +6,27 @@ export function isStrictlyAscending(strings: readonly string[]): boolean {
   return true;
 }
 
+/**
+ * The first index in `[from, count)` where `holds` is false, for a `holds` that is true on a leading
+ * run of that range and false after it (a sorted array's "before the key" or "starts with the
+ * prefix"): gallops from `from`, then binary-searches the last step, O(log distance).
+ */
+export function endOfRun(holds: (index: number) => boolean, from: number, count: number): number {
+  let low = from;
+  let step = 1;
+  while (low + step <= count && holds(low + step - 1)) {
+    low += step;
+    step *= 2;
+  }
+  let high = Math.min(count, low + step - 1);
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (holds(middle)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** A sorted (by code unit), de-duplicated copy. */
 export function sortUnique(strings: readonly string[]): string[] {
   return sortWithCommonPrefixes(strings).sorted;
