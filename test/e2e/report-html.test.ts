@@ -2,23 +2,11 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMonthlyReport, renderHtml } from '../../shared/domain/report/index.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { buildCloudFrontRecord, buildSampleInput, SAMPLE_DAILY_PATHS } from '../helpers/report.ts';
-
-// Debian's Chromium (CI's .ci/run installs it); playwright-core ships no browser of its own.
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface Box {
   readonly x: number;
@@ -38,7 +26,7 @@ describe('the HTML report in Chromium', () => {
   let dir: string;
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium(); // npm-shipped, see test/helpers/chromium.ts
     dir = mkdtempSync(join(tmpdir(), 'report-html-'));
   });
 
