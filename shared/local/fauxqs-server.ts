@@ -1,5 +1,6 @@
 import { type S3SpyEvent, type SpyMessage, startFauxqs } from 'fauxqs';
 import { LocalStackError } from './errors.ts';
+import { listFauxqsKeysInByteOrder } from './fauxqs-byte-order.ts';
 
 /** A running in-process fauxqs (SQS + SNS + S3 on one endpoint). */
 export interface FauxqsServer {
@@ -19,8 +20,10 @@ export interface FauxqsServer {
  * fauxqs accepts but ignores bucket notification settings. With `watchS3`, its message spy is switched
  * on (with a one-entry buffer, so it holds no memory) and hooked, so the local stack's notification
  * bridge learns of every PutObject / CopyObject / CompleteMultipartUpload / DeleteObject(s).
+ * Its S3 lists keys in UTF-8 byte order, as real S3 does (see `fauxqs-byte-order.ts`).
  */
 export async function startFauxqsServer(options: { watchS3?: boolean } = {}): Promise<FauxqsServer> {
+  await listFauxqsKeysInByteOrder();
   const server = await startFauxqs({
     port: 0,
     logger: false,
