@@ -9,8 +9,8 @@ export interface TextSink {
 export interface CliIo {
   readonly stdout: TextSink;
   readonly stderr: TextSink;
-  /** Reads all of standard input as UTF-8 text. */
-  readonly stdin: () => Promise<string>;
+  /** Reads all of standard input's bytes. */
+  readonly stdin: () => Promise<Uint8Array>;
   /** Reads a whole file's bytes. */
   readonly readFile: (path: string) => Promise<Uint8Array>;
 }
@@ -25,8 +25,8 @@ export function createProcessIo(): CliIo {
   };
 }
 
-async function readStdin(): Promise<string> {
+async function readStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -1,7 +1,9 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runDemo } from '../local/demo/run-demo.ts';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
 import { readLocalStageSettings } from '../local/stage-settings.ts';
+import { attachDashValues, firstLine } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import type { CliIo } from './io.ts';
 
@@ -32,7 +34,7 @@ export async function runLocal(argv: readonly string[], io: CliIo): Promise<numb
   let values: { json?: boolean; dir?: string; from?: string; serve?: boolean; stage?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args: attachDashValues(argv, ['--dir', '--from', '--stage']),
       strict: true,
       allowPositionals: false,
       options: {
@@ -45,7 +47,7 @@ export async function runLocal(argv: readonly string[], io: CliIo): Promise<numb
       },
     }));
   } catch (error) {
-    io.stderr.write(`invalidator local: ${(error as Error).message}: try --help\n`);
+    io.stderr.write(`invalidator local: ${firstLine((error as Error).message)}: try --help\n`);
     return EXIT.usage;
   }
   if (values.help) {
@@ -54,6 +56,12 @@ export async function runLocal(argv: readonly string[], io: CliIo): Promise<numb
   }
   if (values.from !== undefined && values.dir === undefined) {
     io.stderr.write('invalidator local: --from needs --dir: try --help\n');
+    return EXIT.usage;
+  }
+  // Checked before anything starts: a typo must not cost a 10-second stack start-up.
+  const folderProblem = checkFolder('--dir', values.dir) ?? checkFolder('--from', values.from);
+  if (folderProblem !== undefined) {
+    io.stderr.write(`invalidator local: ${folderProblem}\n`);
     return EXIT.usage;
   }
   let stack: LocalStack | undefined;
@@ -98,6 +106,19 @@ export async function runLocal(argv: readonly string[], io: CliIo): Promise<numb
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await stack?.stop();
+  }
+}
+
+/** What is wrong with a folder flag's value, or undefined when it names a readable folder. */
+function checkFolder(flag: string, path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    if (!statSync(path).isDirectory()) return `${flag} ${path}: expected a folder, got a file`;
+    accessSync(path, constants.R_OK | constants.X_OK);
+    return undefined;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return `${flag} ${path}: cannot read the folder (${typeof code === 'string' ? code : 'unreadable'})`;
   }
 }
 

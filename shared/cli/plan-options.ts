@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { IN_FLIGHT_WILDCARD_LIMIT, MAX_PATHS_PER_REQUEST } from '../domain/budget.ts';
+import { attachDashValues, firstLine } from './args.ts';
 import { UsageError } from './usage-error.ts';
 
 /** The help text of `invalidator plan`. */
@@ -9,8 +10,9 @@ export const PLAN_HELP = `Usage: invalidator plan --changed FILE|- [options]
 Shows the CloudFront invalidation paths for changed S3 objects. A dry run: nothing is sent to AWS.
 
 Input (exactly one):
-  --changed FILE|-       changed S3 object keys, one per line, not URL-encoded; empty lines are
-                         skipped; "-" reads standard input
+  --changed FILE|-       changed S3 object keys, one per line, UTF-8, not URL-encoded; empty lines
+                         are skipped; a line that is no S3 key (not UTF-8, a NUL byte, over 1,024
+                         bytes, only whitespace) stops with exit 2; "-" reads standard input
   --event FILE|-         an SQS event ({"Records":[{"messageId","body"}]}), or a bare S3 notification,
                          SNS envelope or EventBridge event: shows what the collector would do with it;
                          bad messages and records are listed under "skipped"
@@ -78,7 +80,7 @@ export function parsePlanOptions(argv: readonly string[]): PlanOptions {
 
 function parseFlags(argv: readonly string[]) {
   return parseArgs({
-    args: [...argv],
+    args: attachDashValues(argv, VALUE_FLAGS),
     strict: true,
     allowPositionals: false,
     options: {
@@ -94,6 +96,16 @@ function parseFlags(argv: readonly string[]) {
     },
   });
 }
+
+const VALUE_FLAGS = [
+  '--changed',
+  '--event',
+  '--inventory',
+  '--config',
+  '--max-paths',
+  '--max-wildcards',
+  '--index-document',
+] as const;
 
 function checkCombination(options: PlanOptions): void {
   if (options.changed === undefined && options.event === undefined) {
@@ -121,10 +133,4 @@ function parseInteger(flag: string, text: string | undefined, min: number, max: 
     throw new UsageError(`${flag}: expected an integer from ${min} to ${max}, got "${text.slice(0, 40)}"`);
   }
   return value;
-}
-
-/** The first line of a message: stderr gets exactly one line. */
-export function firstLine(message: string): string {
-  const end = message.indexOf('\n');
-  return end === -1 ? message : message.slice(0, end);
 }

@@ -2,11 +2,13 @@ import { IN_FLIGHT_WILDCARD_LIMIT, MAX_PATHS_PER_REQUEST } from '../domain/budge
 import { DomainError, describeValue } from '../domain/errors.ts';
 import { type ParsedBatch, parseEventMessage, parseSqsRecords, type SqsRecordLike } from '../domain/events.ts';
 import { compileRoutes, createCatchAllRouteTable, type RouteTable } from '../domain/routes.ts';
+import { firstLine } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import type { CliIo } from './io.ts';
+import { parseKeyList } from './key-list.ts';
 import { formatPlanText, toPlanJson } from './plan-format.ts';
-import { type ChangedObject, type DryRunInput, keyLines, objectsOfBatch, runDryRun } from './plan-model.ts';
-import { firstLine, PLAN_HELP, type PlanOptions, parsePlanOptions } from './plan-options.ts';
+import { type ChangedObject, type DryRunInput, objectsOfBatch, runDryRun } from './plan-model.ts';
+import { PLAN_HELP, type PlanOptions, parsePlanOptions } from './plan-options.ts';
 import { UsageError } from './usage-error.ts';
 
 /** The distribution name used when no `--config` is given. */
@@ -59,6 +61,7 @@ async function loadInput(options: PlanOptions, io: CliIo): Promise<DryRunInput> 
       ? { objects: await loadChanged(options.changed as string, io), skipped: [] }
       : objectsOfBatch(await loadEvent(options.event, io));
   const inventory = options.inventory === undefined ? undefined : await readBytes('--inventory', options.inventory, io);
+  if (inventory !== undefined) parseKeyList(`--inventory ${options.inventory}`, inventory); // checked, read later as bytes
   const maxPaths =
     options.maxPaths ?? Math.min(config?.maxPathsPerInvalidation ?? MAX_PATHS_PER_REQUEST, MAX_PATHS_PER_REQUEST);
   const maxWildcards =
@@ -67,7 +70,8 @@ async function loadInput(options: PlanOptions, io: CliIo): Promise<DryRunInput> 
 }
 
 async function loadChanged(file: string, io: CliIo): Promise<ChangedObject[]> {
-  return keyLines(await readText('--changed', file, io)).map((key) => ({ bucket: undefined, key }));
+  const keys = parseKeyList(`--changed ${file}`, await readBytes('--changed', file, io));
+  return keys.map((key) => ({ bucket: undefined, key }));
 }
 
 async function loadConfig(file: string, io: CliIo): Promise<LoadedConfig> {
@@ -107,14 +111,11 @@ function isSqsRecord(record: unknown): record is SqsRecordLike {
 }
 
 async function readText(flag: string, file: string, io: CliIo): Promise<string> {
-  return file === '-'
-    ? await readInput(flag, file, io.stdin)
-    : new TextDecoder().decode(await readBytes(flag, file, io));
+  return new TextDecoder().decode(await readBytes(flag, file, io));
 }
 
 async function readBytes(flag: string, file: string, io: CliIo): Promise<Uint8Array> {
-  if (file === '-') return new TextEncoder().encode(await readInput(flag, file, io.stdin));
-  return readInput(flag, file, () => io.readFile(file));
+  return readInput(flag, file, file === '-' ? io.stdin : () => io.readFile(file));
 }
 
 async function readInput<T>(flag: string, file: string, read: () => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseMonthKey } from '../domain/month.ts';
 import { parseReportFormat, REPORT_FORMATS, type ReportFormat } from '../domain/report/index.ts';
-import { firstLine } from './plan-options.ts';
+import { firstLine } from './args.ts';
 import { UsageError } from './usage-error.ts';
 
 /** The table the stack creates for a stage (serverless.yml: `invalidator-${sls:stage}-ledger`). */

@@ -4,9 +4,9 @@ import { DynamoReportReader, ReportTableNotFoundError } from '../adapters/dynamo
 import { DomainError } from '../domain/errors.ts';
 import { monthBounds, monthKeyOf } from '../domain/month.ts';
 import { buildMonthlyReport, type MonthlyReport, renderReport } from '../domain/report/index.ts';
+import { firstLine } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import type { CliIo } from './io.ts';
-import { firstLine } from './plan-options.ts';
 import { createReportClients, type ReportClients, type ReportEnv } from './report-clients.ts';
 import { parseReportOptions, REPORT_HELP, type ReportOptions } from './report-options.ts';
 import { UsageError } from './usage-error.ts';

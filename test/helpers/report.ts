@@ -1,4 +1,3 @@
-import type { CliIo } from '../../shared/cli/io.ts';
 import type {
   CloudFrontInvalidationRecord,
   LedgerItemSummary,
@@ -103,28 +102,6 @@ export function buildSampleInput(overrides: Partial<MonthlyReportInput> = {}): M
     labels: { stage: 'prod', tableName: 'invalidator-prod-ledger' },
     ...overrides,
   });
-}
-
-/** Standard streams kept in memory, for running CLI commands in tests. */
-export interface CapturedIo {
-  readonly io: CliIo;
-  stdout(): string;
-  stderr(): string;
-}
-
-/** An in-memory CLI environment: no stdin, no files to read, captured output. */
-export function captureIo(): CapturedIo {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
-    stdin: async () => '',
-    readFile: async (path: string) => {
-      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
-    },
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
 }
 
 /**

@@ -31,9 +31,9 @@ import {
   createSqsClient,
   uniqueName,
 } from '../helpers/aws-clients.ts';
+import { captureIo } from '../helpers/cli-io.ts';
 import { createExactPaths, createInvalidationInput } from '../helpers/cloudfront-emulator.ts';
 import { createLedgerTable } from '../helpers/collector.ts';
-import { captureIo } from '../helpers/report.ts';
 
 const SITE = 'E1SITE0000000A';
 const DOCS = 'E2DOCS0000000B';

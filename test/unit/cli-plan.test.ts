@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../shared/cli/io.ts';
 import { EXIT, runCli } from '../../shared/cli/main.ts';
 import { runPlan } from '../../shared/cli/plan.ts';
+import { captureIo } from '../helpers/cli-io.ts';
 import {
   buildS3Notification,
   buildS3Record,
@@ -16,31 +16,6 @@ import {
 
 const DIST = 'E2QWRUHAPOMQZL';
 const OTHER = 'E1OTHERDISTRO1';
-
-interface Captured {
-  readonly io: CliIo;
-  stdout(): string;
-  stderr(): string;
-}
-
-/** An in-memory CLI environment: named files, a stdin text, captured output. */
-function captureIo(files: Record<string, string> = {}, stdin = ''): Captured {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
-    stdin: async () => stdin,
-    readFile: async (path: string) => {
-      const text = files[path];
-      if (text === undefined) {
-        throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
-      }
-      return new TextEncoder().encode(text);
-    },
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
 
 function config(...routes: Record<string, unknown>[]): string {
   return JSON.stringify({ routes: routes.map((route) => ({ bucket: 'site', distributionId: DIST, ...route })) });

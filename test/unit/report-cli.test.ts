@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT, runCli } from '../../shared/cli/main.ts';
 import { runReport } from '../../shared/cli/report.ts';
 import { defaultTableName, parseReportOptions } from '../../shared/cli/report-options.ts';
-import { captureIo } from '../helpers/report.ts';
+import { captureIo } from '../helpers/cli-io.ts';
 
 // Nothing here reaches AWS: every case fails (or helps) before a client sends a request.
 const UNREACHABLE = { env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } } as const;
