@@ -1,4 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { runDemo } from '../local/demo/run-demo.ts';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
@@ -6,6 +7,9 @@ import { readLocalStageSettings } from '../local/stage-settings.ts';
 import { attachDashValues, firstLine } from './args.ts';
 import { EXIT } from './exit-codes.ts';
 import type { CliIo } from './io.ts';
+import { watchParent } from './parent-watch.ts';
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 const HELP = `Usage: invalidator local [--json] [--dir PATH [--from PATH]] [--serve] [--stage NAME]
 
@@ -21,7 +25,8 @@ Options:
                   freshAfterSeconds, monthPaths, costUsd
   --dir PATH      deploy this folder as version 2 instead of the built-in site
   --from PATH     with --dir: version 1 (default: an empty bucket)
-  --serve         keep the stack running and print its endpoints (Ctrl-C stops everything)
+  --serve         keep the stack running and print its endpoints; Ctrl-C, SIGTERM, SIGHUP or the
+                  end of the parent process (npm, a shell) stops every process, Java included
   --stage NAME    the serverless.yml stage whose params to use (default: local)
   -h, --help      this help`;
 
@@ -66,15 +71,22 @@ export async function runLocal(argv: readonly string[], io: CliIo): Promise<numb
   }
   let stack: LocalStack | undefined;
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (why: string, exitCode: number) => {
+    if (stopping) return;
     stopping = true;
-    io.stderr.write(`\ninvalidator local: ${signal}, stopping the local stack\n`);
+    try {
+      io.stderr.write(`\ninvalidator local: ${why}, stopping the local stack\n`);
+    } catch {
+      // The terminal or pipe may be gone with the parent; stopping matters more than saying so.
+    }
     await stack?.stop();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    process.exit(exitCode);
   };
-  const onSignal = (signal: NodeJS.Signals) => void stop(signal);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const onSignal = (signal: NodeJS.Signals) => void stop(signal, 128 + (os.constants.signals[signal] ?? 15));
+  for (const signal of STOP_SIGNALS) process.once(signal, onSignal);
+  // `npm start` runs us under `sh -c`: a SIGTERM to npm kills that shell and would leave us (and Java)
+  // running, re-parented. So the stack also stops when the parent goes, however it went.
+  const unwatchParent = watchParent(() => void stop('parent process gone', 129));
   try {
     const settings = readLocalStageSettings(values.stage ?? 'local');
     const say = (text: string) => (values.json ? io.stderr : io.stdout).write(`${text}\n`);
@@ -103,8 +115,8 @@ export async function runLocal(argv: readonly string[], io: CliIo): Promise<numb
     io.stderr.write(`invalidator local: ${(error as Error).message.split('\n')[0]}\n`);
     return (error as Error).name.endsWith('ParamsError') ? EXIT.usage : EXIT.failure;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    unwatchParent();
     await stack?.stop();
   }
 }
