@@ -139,11 +139,14 @@ function describeStack(stack: LocalStack, say: (text: string) => void): void {
   say(`  SQS + S3 (fauxqs)   ${stack.endpoints.aws}  (queue ${stack.queue.queueUrl})`);
   say(`  CloudFront emulator ${stack.endpoints.cloudfront}`);
   for (const [id, edge] of stack.edges) say(`  caching edge        ${edge.endpoint}  (distribution ${id})`);
-  say('  aws CLI:');
+  say('  aws CLI v2.13+ / v1.29+ (older ones ignore AWS_ENDPOINT_URL*: pass --endpoint-url instead):');
   say(`    export AWS_ENDPOINT_URL=${stack.endpoints.aws} AWS_ENDPOINT_URL_DYNAMODB=${stack.endpoints.dynamodb} \\`);
+  say(`           AWS_ENDPOINT_URL_CLOUDFRONT=${stack.endpoints.cloudfront} AWS_ACCESS_KEY_ID=local \\`);
+  say('           AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1');
   say(
-    `           AWS_ENDPOINT_URL_CLOUDFRONT=${stack.endpoints.cloudfront} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1`,
+    `    aws --endpoint-url ${stack.endpoints.aws} s3 ls s3://${String(stack.settings.routes[0]?.bucket ?? 'BUCKET')}`,
   );
+  say(`    npx invalidator report --stage ${stack.settings.stage}`);
 }
 
 /** A story line printer plus a progress line that rewrites itself on a terminal. */

@@ -37,6 +37,15 @@ export function toPlanJson(dryRun: DryRun): PlanJson {
   };
 }
 
+/** Why a plan without an inventory keeps exact paths, and how to get a cheaper one. */
+export const NO_INVENTORY_NOTE = [
+  'No --inventory: the planner cannot see which unchanged objects a wildcard would also evict, so it',
+  'keeps exact paths and merges only to fit --max-paths. Give it the bucket listing to merge folders',
+  'whose served objects changed, with the collateral counted:',
+  "  aws s3api list-objects-v2 --bucket BUCKET --query 'Contents[].[Key]' --output text > all-keys.txt",
+  '  invalidator plan --changed keys.txt --inventory all-keys.txt',
+].join('\n');
+
 /**
  * The readable form of a dry run: per distribution a table of paths (what each covers and evicts for
  * nothing), the skipped input, and what the plan saves against one path per changed object.
@@ -65,6 +74,7 @@ export function formatPlanText(dryRun: DryRun): string {
     }
     lines.push('');
   }
+  if (dryRun.plans.some(({ plan }) => plan.collateral === null)) lines.push(NO_INVENTORY_NOTE, '');
   lines.push(formatSavings(dryRun));
   return `${lines.join('\n')}\n`;
 }

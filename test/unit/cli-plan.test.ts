@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT, runCli } from '../../shared/cli/main.ts';
 import { runPlan } from '../../shared/cli/plan.ts';
+import { NO_INVENTORY_NOTE } from '../../shared/cli/plan-format.ts';
 import { captureIo } from '../helpers/cli-io.ts';
 import {
   buildS3Notification,
@@ -220,6 +221,21 @@ describe('runPlan', () => {
       expect(text).toMatch(/\/img\/p\*\s+wildcard\s+400\s+-/);
       expect(text).toContain('Savings: 1 path instead of 400 (one path per changed object): 399 paths fewer, $1.995');
       expect(text).toContain('at $0.005/path beyond the free tier');
+    });
+
+    it('says why a plan without --inventory keeps exact paths, and only then', async () => {
+      // Prepare: a whole folder changed; without the listing the planner cannot know it is whole.
+      const keys = Array.from({ length: 30 }, (_, i) => `img/p${i}.jpg`).join('\n');
+      const without = captureIo({ 'keys.txt': keys });
+      const withInventory = captureIo({ 'keys.txt': keys, 'all.txt': `${keys}\nindex.html\n` });
+      // Act
+      await runPlan(['--changed', 'keys.txt'], without.io);
+      await runPlan(['--changed', 'keys.txt', '--inventory', 'all.txt'], withInventory.io);
+      // Assess
+      expect(without.stdout()).toContain('30 invalidation paths (30 exact, 0 wildcards)');
+      expect(without.stdout()).toContain(NO_INVENTORY_NOTE);
+      expect(withInventory.stdout()).toContain('1 invalidation path (0 exact, 1 wildcard)');
+      expect(withInventory.stdout()).not.toContain('No --inventory');
     });
   });
 

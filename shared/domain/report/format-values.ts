@@ -16,6 +16,16 @@ export function formatCount(value: number): string {
 }
 
 /**
+ * A count and its noun, plural unless the count is one: `1 path`, `1,000 paths`.
+ *
+ * @param count - an integer
+ * @param noun - the singular noun
+ */
+export function formatPlural(count: number, noun: string): string {
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
  * A count that may be unknown (not reconciled): `-` for null.
  *
  * @param value - an integer or null

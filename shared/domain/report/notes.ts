@@ -1,4 +1,4 @@
-import { formatCount } from './format-values.ts';
+import { formatCount, formatPlural } from './format-values.ts';
 import { type LedgerItemSummary, type LedgerStatusCounts, type MonthlyReport, REPORT_LEDGER_STATUS } from './types.ts';
 
 /**
@@ -52,17 +52,17 @@ export function buildNotes(report: Omit<MonthlyReport, 'notes'>, items: readonly
   }
   if (ledger.reserved > 0) {
     notes.push(
-      `${plural(ledger.reserved, 'invalidation')} reserved but not issued yet: counted (their paths are held against the budget).`,
+      `${formatPlural(ledger.reserved, 'invalidation')} reserved but not issued yet: counted (their paths are held against the budget).`,
     );
   }
   if (ledger.timedOut > 0) {
     notes.push(
-      `${plural(ledger.timedOut, 'invalidation')} timed out in the watcher: issued and counted, latency unknown.`,
+      `${formatPlural(ledger.timedOut, 'invalidation')} timed out in the watcher: issued and counted, latency unknown.`,
     );
   }
   if (ledger.released > 0) {
     notes.push(
-      `${plural(ledger.released, 'reservation')} released because CloudFront did not create the invalidation: not counted.`,
+      `${formatPlural(ledger.released, 'reservation')} released because CloudFront did not create the invalidation: not counted.`,
     );
   }
   const ledgerPaths = items.reduce(
@@ -85,12 +85,8 @@ export function buildNotes(report: Omit<MonthlyReport, 'notes'>, items: readonly
   } else if (reconciliation.outside.length > 0) {
     const paths = reconciliation.outside.reduce((sum, o) => sum + o.paths.length, 0);
     notes.push(
-      `${plural(reconciliation.outside.length, 'invalidation')} with ${plural(paths, 'path')} submitted outside this service: they use the same free tier and are counted in the cost.`,
+      `${formatPlural(reconciliation.outside.length, 'invalidation')} with ${formatPlural(paths, 'path')} submitted outside this service: they use the same free tier and are counted in the cost.`,
     );
   }
   return notes;
-}
-
-function plural(count: number, noun: string): string {
-  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 }

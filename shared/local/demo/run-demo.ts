@@ -3,7 +3,14 @@ import { CloudFrontReconciler } from '../../adapters/cloudfront-reconciler.ts';
 import { DynamoLedger } from '../../adapters/dynamodb-ledger.ts';
 import { DynamoReportReader } from '../../adapters/dynamodb-report-reader.ts';
 import { monthBounds, monthKeyOf } from '../../domain/month.ts';
-import { FREE_PATHS_PER_MONTH, monthCostUsd, PRICE_PER_PATH_USD } from '../../domain/pricing.ts';
+import {
+  costOfPaths,
+  FREE_PATHS_PER_MONTH,
+  formatUsd,
+  monthCostUsd,
+  PRICE_PER_PATH_USD,
+} from '../../domain/pricing.ts';
+import { formatCount, formatPlural } from '../../domain/report/format-values.ts';
 import { buildMonthlyReport, renderReport } from '../../domain/report/index.ts';
 import { compileRoutes } from '../../domain/routes.ts';
 import type { LocalStack } from '../stack.ts';
@@ -30,6 +37,29 @@ async function renderMonthReport(stack: LocalStack): Promise<string> {
     labels: { stage: stack.settings.stage, tableName: stack.tableName },
   });
   return renderReport(report, 'table').trimEnd();
+}
+
+/**
+ * What planning saved against one path per changed object, in paths and in money: inside the
+ * account's free tier the money is nil either way (the saved paths stay free for later this month);
+ * beyond it every saved path is $0.005. Lines of the demo's story.
+ */
+export function describeSavings(changedObjects: number, paths: number, monthPathsBefore: number): string[] {
+  const saved = changedObjects - paths;
+  if (saved <= 0) {
+    return [
+      `  -> no paths saved: ${formatPlural(paths, 'path')} for ${formatPlural(changedObjects, 'changed object')} (index documents add paths)`,
+    ];
+  }
+  const head = `  -> saved ${formatPlural(saved, 'path')} against one path per changed object (${formatCount(changedObjects)} -> ${formatCount(paths)}):`;
+  const avoided = costOfPaths(monthPathsBefore, changedObjects) - costOfPaths(monthPathsBefore, paths);
+  const beyond = formatUsd(saved * PRICE_PER_PATH_USD);
+  if (avoided > 0)
+    return [head, `     ${formatUsd(avoided)} avoided at ${formatUsd(PRICE_PER_PATH_USD)}/path beyond the free tier`];
+  return [
+    head,
+    `     $0.00 now (${formatCount(monthPathsBefore + paths)} of the month's ${formatCount(FREE_PATHS_PER_MONTH)} free paths used); ${beyond} beyond the free tier`,
+  ];
 }
 
 /** The demo's outcome; `npm start -- --json` prints it as the last line. */
@@ -93,8 +123,12 @@ export async function runDemo(
   });
   const uploadedAt = Date.now();
   const staleRightAfter = await findStaleObjects(edge.endpoint, route, version2, sync.deleted);
+  const changedBefore = sync.uploaded.filter((key) => version1.has(key)).length;
   output.line(
-    `  ${sync.uploaded.length} uploaded, ${sync.deleted.length} deleted; the edge serves ${staleRightAfter.stale.length} of ${staleRightAfter.checked} paths stale`,
+    `  ${sync.uploaded.length} uploaded (${changedBefore} changed, ${sync.uploaded.length - changedBefore} new), ${sync.deleted.length} deleted; when the sync ended the edge still served`,
+  );
+  output.line(
+    `  ${formatCount(staleRightAfter.stale.length)} of ${formatCount(staleRightAfter.checked)} paths stale (the pipeline invalidates while the sync runs; new keys were never cached)`,
   );
   let freshAfterSeconds = Number.NaN;
   while (Date.now() - uploadedAt < FRESH_DEADLINE_MS) {
@@ -118,14 +152,11 @@ export async function runDemo(
   const month = await ledger.usage(monthKeyOf(Date.now()));
 
   output.line(
-    `  -> ${issued.length} invalidation${issued.length === 1 ? '' : 's'}, ${paths.length} paths for ${changedObjects} changed objects:`,
+    `  -> ${formatPlural(issued.length, 'invalidation')}, ${formatPlural(paths.length, 'path')} for ${formatPlural(changedObjects, 'changed object')}:`,
   );
   for (const path of paths.slice(0, 12)) output.line(`       ${path}`);
   if (paths.length > 12) output.line(`       ... and ${paths.length - 12} more`);
-  const saved = changedObjects - paths.length;
-  output.line(
-    `  -> saved ${saved} paths against one path per object (${changedObjects} -> ${paths.length}): $${(saved * PRICE_PER_PATH_USD).toFixed(2)} at $${PRICE_PER_PATH_USD}/path beyond the free tier`,
-  );
+  for (const line of describeSavings(changedObjects, paths.length, month.paths - paths.length)) output.line(line);
   output.line(
     Number.isNaN(freshAfterSeconds)
       ? `  -> edge NOT fresh after ${FRESH_DEADLINE_MS / 1000} s: ${final.stale.length} stale paths`
@@ -133,7 +164,7 @@ export async function runDemo(
   );
   const costUsd = monthCostUsd(month.paths);
   output.line(
-    `This month: ${month.invalidations} invalidations, ${month.paths} paths of ${FREE_PATHS_PER_MONTH} free, cost $${costUsd.toFixed(2)}`,
+    `This month: ${formatPlural(month.invalidations, 'invalidation')}, ${formatPlural(month.paths, 'path')} of ${formatCount(FREE_PATHS_PER_MONTH)} free, cost ${formatUsd(costUsd)}`,
   );
   output.line('');
   output.line(await renderMonthReport(stack));
