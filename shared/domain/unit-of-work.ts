@@ -30,12 +30,12 @@ export function callerReferenceOf(unitKey: string): string {
 
 /**
  * A DynamoDB ClientRequestToken (1..36 chars) for one reservation attempt: the unit, the time of the
- * attempt and its exact plan. An SDK retry of the same transaction sends the same token and is
+ * attempt, its exact plan and the invocation that makes it (its lease owner). An SDK retry of the same transaction sends the same token and is
  * deduplicated; a later attempt (after a release, or a re-plan) gets a new token, so it never trips
  * IdempotentParameterMismatch. Double counting across attempts is prevented by the unit's pointer item.
  */
-export function reservationTokenOf(unitKey: string, reservedAt: number, paths: readonly string[]): string {
-  const hash = createHash('sha256').update(unitKey).update('\n').update(String(reservedAt));
+export function reservationTokenOf(unitKey: string, reservedAt: number, paths: readonly string[], owner = ''): string {
+  const hash = createHash('sha256').update(unitKey).update('\n').update(String(reservedAt)).update('\n').update(owner);
   for (const path of paths) hash.update('\n').update(path);
   return hash.digest('hex').slice(0, 36);
 }

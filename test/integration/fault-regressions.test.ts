@@ -188,7 +188,7 @@ describe('fault regressions', () => {
       const entry = open?.entry;
       if (open === undefined || entry === undefined) throw new Error('expected an open reservation, got none');
       // ...then a retry of the same messages claims it to issue it.
-      await ledger.claim(entry, NOW + STALE_MS + 5);
+      await ledger.claim(entry, { owner: 'retry', at: NOW + STALE_MS + 5, leaseMs: STALE_MS });
 
       // Act
       const released = await ledger.release(entry, { lease: open.lease });
