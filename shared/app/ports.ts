@@ -190,13 +190,14 @@ export interface FoundInvalidations {
 /** CloudFront as the reservation sweeper needs it. */
 export interface InvalidationFinder {
   /**
-   * The invalidations of a distribution created at or after `sinceMs` whose CallerReference is one of
-   * `references` (ListInvalidations, newest first, then GetInvalidation for each, at most `maxLookups`).
+   * The invalidations of a distribution created in [`sinceMs`, `untilMs`] whose CallerReference is one
+   * of `references` (ListInvalidations, newest first, then GetInvalidation for each one in the window,
+   * at most `maxLookups`; newer ones are skipped without a lookup).
    */
   findByCallerReference(
     distributionId: string,
     references: ReadonlySet<string>,
-    options: { readonly sinceMs: number; readonly maxLookups: number },
+    options: { readonly sinceMs: number; readonly untilMs: number; readonly maxLookups: number },
   ): Promise<FoundInvalidations>;
 }
 

@@ -84,6 +84,7 @@ export function createCollectorFunction(options: {
       log: options.log,
       now,
       staleAfterMs: config.staleReservationSeconds * 1000,
+      metrics: options.metrics,
       ...(deps.afterIssue === undefined ? {} : { afterIssue: deps.afterIssue }),
     },
     config.sweepIntervalSeconds * 1000,
