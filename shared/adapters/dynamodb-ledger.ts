@@ -40,6 +40,11 @@ export interface DynamoLedgerOptions {
   readonly tableName: string;
   /** Days a ledger item and its pointer are kept before DynamoDB TTL removes them. */
   readonly retentionDays: number;
+  /**
+   * The account table every stage of the account shares (docs/configuration.md): its `ACCOUNT#` total
+   * is what the budget reads and the hard cap checks. Unset: the stage's own `TOTAL` does.
+   */
+  readonly accountTableName?: string | undefined;
 }
 
 const DAY_SECONDS = 86_400;
@@ -90,7 +95,11 @@ export class DynamoLedger implements Ledger {
   }
 
   async usage(month: string): Promise<MonthUsage> {
-    const item = await this.#get(LEDGER_KEYS.monthPk(month), LEDGER_KEYS.totalSk);
+    const account = this.#options.accountTableName;
+    const item =
+      account === undefined
+        ? await this.#get(LEDGER_KEYS.monthPk(month), LEDGER_KEYS.totalSk)
+        : await this.#get(LEDGER_KEYS.accountPk(month), LEDGER_KEYS.totalSk, account);
     return { paths: Number(item?.paths ?? 0), invalidations: Number(item?.invalidations ?? 0) };
   }
 
@@ -116,7 +125,7 @@ export class DynamoLedger implements Ledger {
         ExpressionAttributeValues: { ':released': LEDGER_STATUS.released },
       },
     };
-    items.push(...counterUpdates(this.#options.tableName, entry, entry, 1, options.hardCap));
+    items.push(...counterUpdates(this.#options, entry, entry, 1, options.hardCap));
     items.push({ Put: this.#openPut(entry, expiresAt) });
     try {
       await this.#client.send(
@@ -193,7 +202,7 @@ export class DynamoLedger implements Ledger {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      ...counterUpdates(this.#options.tableName, entry, entry, 1, undefined),
+      ...counterUpdates(this.#options, entry, entry, 1, undefined),
     ];
     try {
       await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -247,7 +256,7 @@ export class DynamoLedger implements Ledger {
       // The pointer goes, so a retry of the same messages plans afresh.
       { Delete: { TableName: this.#options.tableName, Key: this.#pointerKey(entry.unitKey) } },
       { Delete: { TableName: this.#options.tableName, Key: this.#openKey(entry.month, entry.unitKey) } },
-      ...counterUpdates(this.#options.tableName, entry, entry, -1, undefined),
+      ...counterUpdates(this.#options, entry, entry, -1, undefined),
     ];
     try {
       await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -323,6 +332,7 @@ export class DynamoLedger implements Ledger {
     const moved: LedgerEntry = { ...entry, month: to.month, day: to.day, reservedAt: to.at };
     const expiresAt = this.#expiresAt(to.at);
     const table = this.#options.tableName;
+    const tables = this.#options;
     const items: TransactItem[] = [];
     items[MOVE_ITEM.oldEntry] = {
       Delete: {
@@ -337,10 +347,10 @@ export class DynamoLedger implements Ledger {
         },
       },
     };
-    items[MOVE_ITEM.newTotal] = counterUpdates(table, moved, moved, 1, options.hardCap)[0] as TransactItem;
+    items[MOVE_ITEM.newTotal] = counterUpdates(tables, moved, moved, 1, options.hardCap)[0] as TransactItem;
     items.push(
-      ...counterUpdates(table, moved, moved, 1, undefined).slice(1),
-      ...counterUpdates(table, entry, entry, -1, undefined),
+      ...counterUpdates(tables, moved, moved, 1, undefined).slice(1),
+      ...counterUpdates(tables, entry, entry, -1, undefined),
       { Delete: { TableName: table, Key: this.#openKey(entry.month, entry.unitKey) } },
       { Put: this.#pointerPut(entry.unitKey, to.month, expiresAt) },
       {
@@ -464,10 +474,10 @@ export class DynamoLedger implements Ledger {
     };
   }
 
-  async #get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+  async #get(pk: string, sk: string, table = this.#options.tableName): Promise<Record<string, unknown> | undefined> {
     try {
       const result = await this.#client.send(
-        new GetCommand({ TableName: this.#options.tableName, Key: { pk, sk }, ConsistentRead: true }),
+        new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }),
       );
       return result.Item;
     } catch (error) {

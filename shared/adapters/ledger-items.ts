@@ -38,25 +38,36 @@ function counterDelta(entry: LedgerEntry, sign: 1 | -1): CounterDelta {
  * the month stays within the cap (the race-free cap check).
  */
 export function counterUpdates(
-  tableName: string,
+  tables: CounterTables,
   entry: LedgerEntry,
   at: { readonly month: string; readonly day: number },
   sign: 1 | -1,
   hardCap: number | undefined,
 ): TransactItem[] {
-  const sks = [
+  const delta = counterDelta(entry, sign);
+  const monthPk = LEDGER_KEYS.monthPk(at.month);
+  const stage = [
     LEDGER_KEYS.totalSk,
     LEDGER_KEYS.distributionSk(entry.distributionId),
     LEDGER_KEYS.dayTotalSk(at.day),
     LEDGER_KEYS.dayDistributionSk(at.day, entry.distributionId),
-  ];
-  const delta = counterDelta(entry, sign);
-  return sks.map((sk, index) => ({
-    Update: counterUpdate(tableName, at.month, sk, delta, index === 0 ? hardCap : undefined),
-  }));
+  ].map((sk) => ({ Update: counterUpdate(tables.tableName, monthPk, sk, delta, undefined) }));
+  const account = tables.accountTableName;
+  // The capped counter goes first: the account-wide one when stages share it, else the stage's total.
+  const capped =
+    account === undefined
+      ? counterUpdate(tables.tableName, monthPk, LEDGER_KEYS.totalSk, delta, hardCap)
+      : counterUpdate(account, LEDGER_KEYS.accountPk(at.month), LEDGER_KEYS.totalSk, delta, hardCap);
+  return [{ Update: capped }, ...(account === undefined ? stage.slice(1) : stage)];
 }
 
-function counterUpdate(tableName: string, month: string, sk: string, delta: CounterDelta, hardCap: number | undefined) {
+/** The stage's table, and the account table every stage of the account shares (when configured). */
+export interface CounterTables {
+  readonly tableName: string;
+  readonly accountTableName?: string | undefined;
+}
+
+function counterUpdate(tableName: string, pk: string, sk: string, delta: CounterDelta, hardCap: number | undefined) {
   const names: Record<string, string> = {};
   const values: Record<string, number> = {};
   const adds: string[] = [];
@@ -67,7 +78,7 @@ function counterUpdate(tableName: string, month: string, sk: string, delta: Coun
   }
   const update = {
     TableName: tableName,
-    Key: { pk: LEDGER_KEYS.monthPk(month), sk },
+    Key: { pk, sk },
     UpdateExpression: `ADD ${adds.join(', ')}`,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,

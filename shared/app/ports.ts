@@ -214,3 +214,51 @@ export interface KeyLister {
    */
   listKeys(bucket: string, prefix: string): Promise<readonly string[] | undefined>;
 }
+
+/** One invalidation of the month the outside reconciler looked at. */
+export interface SeenInvalidation {
+  readonly distributionId: string;
+  readonly invalidationId: string;
+  readonly paths: number;
+  /** True when someone else submitted it (console, CI, another tool): its paths join the account total. */
+  readonly outside: boolean;
+}
+
+/** Account-wide usage of a month: every stage's paths plus outside ones, and the outside share. */
+export interface AccountUsage {
+  readonly paths: number;
+  readonly outsidePaths: number;
+  readonly outsideInvalidations: number;
+}
+
+/** The account counters every stage shares (an account table; docs/configuration.md). */
+export interface AccountLedger {
+  /** `distributionId/invalidationId` of every invalidation of the month already looked at. */
+  seenInvalidations(month: string): Promise<Set<string>>;
+  /**
+   * Marks an invalidation as looked at; an outside one also adds its paths to the month's account
+   * total, once (conditional on not being seen before).
+   *
+   * @returns false when it was seen before (nothing added)
+   */
+  recordSeen(month: string, invalidation: SeenInvalidation): Promise<boolean>;
+  /** The month's account counters. */
+  accountUsage(month: string): Promise<AccountUsage>;
+}
+
+/** An invalidation CloudFront holds; `callerReference`/`paths` are null for ids known beforehand (not fetched). */
+export interface ListedInvalidation {
+  readonly distributionId: string;
+  readonly invalidationId: string;
+  readonly createTime: number;
+  readonly callerReference: string | null;
+  readonly paths: readonly string[] | null;
+}
+
+/** Every invalidation CloudFront holds for a month, on every distribution of the account. */
+export interface AccountInvalidationSource {
+  listMonth(
+    bounds: { readonly startMs: number; readonly endMs: number },
+    options: { readonly knownIds: ReadonlySet<string> },
+  ): Promise<{ readonly invalidations: readonly ListedInvalidation[] }>;
+}

@@ -25,7 +25,23 @@ export function unitKeyOf(distributionId: string, messageIds: Iterable<string>):
  * @param unitKey - from {@link unitKeyOf}
  */
 export function callerReferenceOf(unitKey: string): string {
-  return `inv-${unitKey}`;
+  return `${CALLER_REFERENCE_PREFIX}${unitKey}`;
+}
+
+const CALLER_REFERENCE_PREFIX = 'inv-';
+
+/**
+ * Whether a CallerReference is one this service makes (any stage, collector or pipeline): `inv-` and
+ * a unit key. Everything else was submitted by someone else (console, CI, another tool).
+ *
+ * @param callerReference - as CloudFront returns it
+ */
+export function isServiceCallerReference(callerReference: string): boolean {
+  return (
+    callerReference.length === CALLER_REFERENCE_PREFIX.length + UNIT_KEY_LENGTH &&
+    callerReference.startsWith(CALLER_REFERENCE_PREFIX) &&
+    /^[0-9a-f]+$/.test(callerReference.slice(CALLER_REFERENCE_PREFIX.length))
+  );
 }
 
 /**
