@@ -7,7 +7,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AccountLedger, AccountUsage, SeenInvalidation } from '../app/ports.ts';
-import { LedgerError } from './errors.ts';
+import { ledgerErrorOf } from './errors.ts';
 import type { TransactItem } from './ledger-items.ts';
 import { LEDGER_KEYS, TTL_ATTRIBUTE } from './ledger-table.ts';
 
@@ -53,7 +53,7 @@ export class DynamoAccountLedger implements AccountLedger {
           }),
         );
       } catch (error) {
-        throw wrap('seen invalidations', month, error);
+        throw ledgerErrorOf('seen invalidations', month, error);
       }
       for (const item of page.Items ?? []) seen.add(`${item.distributionId}/${item.invalidationId}`);
       start = page.LastEvaluatedKey;
@@ -101,7 +101,7 @@ export class DynamoAccountLedger implements AccountLedger {
       ) {
         return false; // another container saw it first
       }
-      throw wrap('record seen', `${invalidation.distributionId}/${invalidation.invalidationId}`, error);
+      throw ledgerErrorOf('record seen', `${invalidation.distributionId}/${invalidation.invalidationId}`, error);
     }
   }
 
@@ -128,13 +128,7 @@ export class DynamoAccountLedger implements AccountLedger {
       );
       return result.Item;
     } catch (error) {
-      throw wrap('read', `${month}/${sk}`, error);
+      throw ledgerErrorOf('read', `${month}/${sk}`, error);
     }
   }
-}
-
-function wrap(action: string, subject: string, error: unknown): LedgerError {
-  const name = error instanceof Error ? error.name : 'UnknownError';
-  const retryable = !['ValidationException', 'ResourceNotFoundException', 'AccessDeniedException'].includes(name);
-  return new LedgerError(`account ledger ${action} failed for ${subject}: ${name}`, { retryable, cause: error });
 }

@@ -20,7 +20,7 @@ import {
   type ReserveOutcome,
 } from '../app/ports.ts';
 import { reservationTokenOf } from '../domain/unit-of-work.ts';
-import { LedgerError } from './errors.ts';
+import { LedgerError, ledgerErrorOf } from './errors.ts';
 import {
   CLAIMED_AT,
   counterUpdates,
@@ -136,7 +136,7 @@ export class DynamoLedger implements Ledger {
       );
       return { kind: 'reserved' };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw wrap('reserve', entry.unitKey, error);
+      if (!(error instanceof TransactionCanceledException)) throw ledgerErrorOf('reserve', entry.unitKey, error);
       const reasons = error.CancellationReasons ?? [];
       if (reasons[RESERVE_ITEM.pointer]?.Code === 'ConditionalCheckFailed') {
         const existing = await this.findUnit(entry.unitKey);
@@ -166,7 +166,7 @@ export class DynamoLedger implements Ledger {
         }),
       );
     } catch (error) {
-      if (!isConditionalFailure(error)) throw wrap('mark issued', entry.unitKey, error);
+      if (!isConditionalFailure(error)) throw ledgerErrorOf('mark issued', entry.unitKey, error);
       const now = await this.#get(LEDGER_KEYS.monthPk(entry.month), LEDGER_KEYS.entrySk(entry.unitKey));
       // Completed or timed out by the watcher: issued and counted already.
       if (now?.status !== LEDGER_STATUS.released || Number(now.reservedAt) !== entry.reservedAt) return;
@@ -268,7 +268,7 @@ export class DynamoLedger implements Ledger {
       ) {
         return false; // already released, issued or claimed: releasing twice must not give paths back twice
       }
-      throw wrap('release', entry.unitKey, error);
+      throw ledgerErrorOf('release', entry.unitKey, error);
     }
   }
 
@@ -294,7 +294,7 @@ export class DynamoLedger implements Ledger {
       return true;
     } catch (error) {
       if (isConditionalFailure(error)) return false;
-      throw wrap('claim', entry.unitKey, error);
+      throw ledgerErrorOf('claim', entry.unitKey, error);
     }
   }
 
@@ -320,7 +320,7 @@ export class DynamoLedger implements Ledger {
       );
     } catch (error) {
       if (isConditionalFailure(error)) return; // settled or claimed by someone else already
-      throw wrap('drop lease', entry.unitKey, error);
+      throw ledgerErrorOf('drop lease', entry.unitKey, error);
     }
   }
 
@@ -368,7 +368,8 @@ export class DynamoLedger implements Ledger {
       await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
       return { kind: 'moved', entry: moved };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw wrap('move reservation', entry.unitKey, error);
+      if (!(error instanceof TransactionCanceledException))
+        throw ledgerErrorOf('move reservation', entry.unitKey, error);
       const reasons = error.CancellationReasons ?? [];
       if (reasons[MOVE_ITEM.oldEntry]?.Code === 'ConditionalCheckFailed') return { kind: 'lost' };
       if (reasons[MOVE_ITEM.newTotal]?.Code === 'ConditionalCheckFailed') return { kind: 'cap-exceeded' };
@@ -401,7 +402,7 @@ export class DynamoLedger implements Ledger {
           }),
         );
       } catch (error) {
-        throw wrap('open reservations', month, error);
+        throw ledgerErrorOf('open reservations', month, error);
       }
       for (const marker of page.Items ?? []) {
         const unitKey = String(marker.unitKey);
@@ -433,7 +434,7 @@ export class DynamoLedger implements Ledger {
       );
     } catch (error) {
       if (isConditionalFailure(error)) return; // a newer reservation of the unit owns the marker now
-      throw wrap('close reservation', unitKey, error);
+      throw ledgerErrorOf('close reservation', unitKey, error);
     }
   }
 
@@ -481,19 +482,13 @@ export class DynamoLedger implements Ledger {
       );
       return result.Item;
     } catch (error) {
-      throw wrap('read', `${pk}/${sk}`, error);
+      throw ledgerErrorOf('read', `${pk}/${sk}`, error);
     }
   }
 }
 
 function isConditionalFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-function wrap(action: string, subject: string, error: unknown): LedgerError {
-  const name = error instanceof Error ? error.name : 'UnknownError';
-  const retryable = !['ValidationException', 'ResourceNotFoundException', 'AccessDeniedException'].includes(name);
-  return new LedgerError(`ledger ${action} failed for ${subject}: ${name}`, { retryable, cause: error });
 }
 
 function describeCancel(error: unknown): string {
