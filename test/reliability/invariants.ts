@@ -28,6 +28,8 @@ export interface RunObservation {
   readonly capMax: number;
   /** Injected faults, one entry each, as `service:kind`. */
   readonly faultsInjected: readonly string[];
+  /** CreateInvalidation answers InvalidationBatchAlreadyExists during the run (a CallerReference reused with other paths). */
+  readonly alreadyExists: number;
   readonly crashes: number;
   readonly quotaFilled: boolean;
   readonly deferred: number;
@@ -252,7 +254,12 @@ function checkReferences(run: RunObservation, violations: string[]): number {
     duplicates++;
     violations.push(`CallerReference ${key} was issued ${count} times`);
   }
-  return duplicates;
+  // CloudFront refuses a CallerReference sent again with another batch: that answer means the service
+  // reused one for different paths, which the count of created invalidations alone cannot show.
+  if (run.alreadyExists > 0) {
+    violations.push(`CloudFront answered InvalidationBatchAlreadyExists ${run.alreadyExists} times, expected never`);
+  }
+  return duplicates + run.alreadyExists;
 }
 
 /** Invariant 5: junk is logged with its message id and acknowledged, never failed. */
@@ -291,6 +298,7 @@ function faultFigures(run: RunObservation): Record<string, number> {
   add('duplicate notifications', run.scenario.duplicates.length);
   add('poison messages', run.poison.size + (run.direct?.junkIds.size ?? 0));
   add('direct batches', run.direct === null ? 0 : 1);
+  add('same ids to two invocations at once', run.scenario.direct?.duplicateDelivery === true ? 1 : 0);
   add('10,000-record batches', (run.direct?.records ?? 0) >= 10_000 ? 1 : 0);
   for (const line of run.logs) {
     const reason = String(line.extra.reason ?? '');
