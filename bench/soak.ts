@@ -12,7 +12,7 @@ import { startFaultStack } from '../test/reliability/fault-stack.ts';
 import { emptyFigures } from '../test/reliability/invariants.ts';
 import { type RunReport, runScenario } from '../test/reliability/run-scenario.ts';
 import { generateScenario } from '../test/reliability/scenario.ts';
-import { formatSummary, summarize } from '../test/reliability/summary.ts';
+import { formatFinalLine, formatSummary, summarize } from '../test/reliability/summary.ts';
 import { sweepStack } from '../test/reliability/sweep.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -78,5 +78,7 @@ const summary = summarize(reports);
 console.log(`\n${formatSummary(summary, (performance.now() - started) / 1000)}`);
 if (summary.failures.length > 0) {
   console.log(`\nreplay one: npx tsx bench/soak.ts --runs 1 --seed ${summary.failures[0]?.seed}`);
-  process.exit(1);
 }
+// The last line, always: the figures a script or CI reads.
+console.log(formatFinalLine(summary));
+if (summary.failures.length > 0) process.exit(1);

@@ -8,6 +8,13 @@ export type NotifyMode = (typeof NOTIFY_MODE)[keyof typeof NOTIFY_MODE];
 export interface ServiceConfig {
   readonly stage: string;
   readonly tableName: string;
+  /**
+   * The account table every stage of the account shares: the account-wide counter the budget reads and
+   * the hard cap checks, plus the paths of outside invalidations. Unset: this stage counts alone.
+   */
+  readonly accountTableName: string | undefined;
+  /** Least time between two reconciliations of outside invalidations of one container (with an account table). */
+  readonly outsideReconcileSeconds: number;
   /** Route definitions as JSON (validated by `compileRoutes` where routes are used). */
   readonly routes: unknown;
   readonly monthlyPathBudget: number;
@@ -37,6 +44,8 @@ export interface ServiceConfig {
 export const ENV = {
   STAGE: 'STAGE',
   TABLE_NAME: 'TABLE_NAME',
+  ACCOUNT_TABLE_NAME: 'ACCOUNT_TABLE_NAME',
+  OUTSIDE_RECONCILE_SECONDS: 'OUTSIDE_RECONCILE_SECONDS',
   ROUTES: 'ROUTES',
   MONTHLY_PATH_BUDGET: 'MONTHLY_PATH_BUDGET',
   MAX_PATHS_PER_INVALIDATION: 'MAX_PATHS_PER_INVALIDATION',
@@ -94,6 +103,8 @@ export function readConfig(env: Env = process.env): ServiceConfig {
     // 900 s is Lambda's longest timeout, so no invocation can still be issuing a reservation that old.
     staleReservationSeconds: integer(env, ENV.STALE_RESERVATION_SECONDS, 900, 1),
     sweepIntervalSeconds: integer(env, ENV.SWEEP_INTERVAL_SECONDS, 300, 1),
+    accountTableName: optional(env, ENV.ACCOUNT_TABLE_NAME),
+    outsideReconcileSeconds: integer(env, ENV.OUTSIDE_RECONCILE_SECONDS, 300, 1),
     notify: oneOf(env, ENV.NOTIFY, Object.values(NOTIFY_MODE), NOTIFY_MODE.all),
     watchMaxWaitSeconds: integer(env, ENV.WATCH_MAX_WAIT_SECONDS, 3600, 60),
     s3ForcePathStyle: oneOf(env, ENV.S3_FORCE_PATH_STYLE, ['true', 'false'], 'false') === 'true',

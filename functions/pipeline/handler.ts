@@ -28,7 +28,11 @@ const gateway = new CloudFrontGateway(createCloudFrontClient(), {
 });
 const sqs = new SQSClient({});
 const deps: PipelineDeps = {
-  ledger: new DynamoLedger(documents, { tableName, retentionDays: config.ledgerRetentionDays }),
+  ledger: new DynamoLedger(documents, {
+    tableName,
+    retentionDays: config.ledgerRetentionDays,
+    accountTableName: config.accountTableName,
+  }),
   gateway,
   policy: config,
   log: toLog(logger),

@@ -109,7 +109,7 @@ export class CloudFrontGateway implements InvalidationGateway, InvalidationFinde
   async findByCallerReference(
     distributionId: string,
     references: ReadonlySet<string>,
-    options: { readonly sinceMs: number; readonly maxLookups: number },
+    options: { readonly sinceMs: number; readonly untilMs: number; readonly maxLookups: number },
   ): Promise<FoundInvalidations> {
     const found = new Map<string, FoundInvalidation>();
     let marker: string | undefined;
@@ -130,7 +130,8 @@ export class CloudFrontGateway implements InvalidationGateway, InvalidationFinde
             reachedOlder = true;
             continue;
           }
-          if (item.Id === undefined) continue;
+          // Created after every attempt of the references could have been: not one of them, no lookup.
+          if (item.Id === undefined || createTime > options.untilMs) continue;
           if (lookups >= options.maxLookups) return { found, complete: false };
           // ListInvalidations has no CallerReference: GetInvalidation for each one in the window.
           lookups++;

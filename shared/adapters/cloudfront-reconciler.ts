@@ -5,6 +5,7 @@ import {
   ListDistributionsCommand,
   ListInvalidationsCommand,
 } from '@aws-sdk/client-cloudfront';
+import type { AccountInvalidationSource } from '../app/ports.ts';
 import type { MonthBounds } from '../domain/month.ts';
 import type { CloudFrontInvalidationRecord, LedgerItemSummary } from '../domain/report/index.ts';
 import { classifyCloudFrontError } from './cloudfront-gateway.ts';
@@ -37,7 +38,7 @@ interface InvalidationPage {
  * only for ids the ledger does not know, to get their CallerReference and paths.
  * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ListInvalidations.html
  */
-export class CloudFrontReconciler {
+export class CloudFrontReconciler implements AccountInvalidationSource {
   readonly #client: CloudFrontClient;
   readonly #pageSize: number;
 
@@ -56,16 +57,20 @@ export class CloudFrontReconciler {
    */
   async listMonth(
     bounds: MonthBounds,
-    options: { readonly distributionIds?: readonly string[]; readonly ledger: readonly LedgerItemSummary[] },
+    options: {
+      readonly distributionIds?: readonly string[];
+      readonly ledger?: readonly LedgerItemSummary[];
+      /** `distributionId/invalidationId` known beforehand: listed, never fetched. */
+      readonly knownIds?: ReadonlySet<string>;
+    },
   ): Promise<MonthInvalidations> {
     const wanted = options.distributionIds;
     const ids =
       wanted === undefined || wanted.length === 0 ? await this.listDistributionIds() : [...new Set(wanted)].sort();
-    const known = new Set(
-      options.ledger.flatMap((item) =>
-        item.invalidationId === null ? [] : [`${item.distributionId}/${item.invalidationId}`],
-      ),
-    );
+    const known = new Set(options.knownIds ?? []);
+    for (const item of options.ledger ?? []) {
+      if (item.invalidationId !== null) known.add(`${item.distributionId}/${item.invalidationId}`);
+    }
     const checked: string[] = [];
     const invalidations: CloudFrontInvalidationRecord[] = [];
     for (const distributionId of ids) {

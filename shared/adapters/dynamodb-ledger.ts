@@ -1,4 +1,3 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -7,41 +6,70 @@ import {
   QueryCommand,
   type QueryCommandOutput,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
   LEDGER_STATUS,
+  type LeaseRequest,
   type Ledger,
   type LedgerEntry,
   type MonthUsage,
+  type MoveOutcome,
   type OpenReservation,
   type ReservationLease,
   type ReserveOutcome,
-  type StoredPlan,
 } from '../app/ports.ts';
 import { reservationTokenOf } from '../domain/unit-of-work.ts';
-import { LedgerError } from './errors.ts';
+import { LedgerError, ledgerErrorOf } from './errors.ts';
+import {
+  CLAIMED_AT,
+  counterUpdates,
+  IN_DOUBT,
+  LEASE_OWNER,
+  leaseOf,
+  type TransactItem,
+  toEntry,
+  toItem,
+} from './ledger-items.ts';
 import { LEDGER_KEYS, TTL_ATTRIBUTE } from './ledger-table.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export { toEntry } from './ledger-items.ts';
 
 /** Options of the DynamoDB ledger. */
 export interface DynamoLedgerOptions {
   readonly tableName: string;
   /** Days a ledger item and its pointer are kept before DynamoDB TTL removes them. */
   readonly retentionDays: number;
+  /**
+   * The account table every stage of the account shares (docs/configuration.md): its `ACCOUNT#` total
+   * is what the budget reads and the hard cap checks. Unset: the stage's own `TOTAL` does.
+   */
+  readonly accountTableName?: string | undefined;
 }
 
 const DAY_SECONDS = 86_400;
 /** Order of the items in a reservation transaction; cancellation reasons come back in this order. */
 const RESERVE_ITEM = { pointer: 0, entry: 1, total: 2 } as const;
-/** Attribute of the reservation lease: when a retry last claimed the entry to issue it. */
-const CLAIMED_AT = 'claimedAt';
-// Condition pieces, named once.
+/** Order of the first items of a month move. */
+const MOVE_ITEM = { oldEntry: 0, newTotal: 1 } as const;
+// Condition and update pieces, named once.
 const STILL_RESERVED = '#status = :reserved AND #reservedAt = :reservedAt';
 const LEASE_UNCLAIMED = 'attribute_not_exists(#claimedAt)';
 const LEASE_UNCHANGED = '#claimedAt = :claimedAt';
+const LEASE_HELD = '#owner = :owner';
+const ISSUED_SET = '#status = :issued, #invalidationId = :id, #issuedAt = if_not_exists(#issuedAt, :at)';
+const ISSUED_NAMES = { '#status': 'status', '#invalidationId': 'invalidationId', '#issuedAt': 'issuedAt' };
+
+const LEASE_NAMES = {
+  '#status': 'status',
+  '#reservedAt': 'reservedAt',
+  '#claimedAt': CLAIMED_AT,
+  '#owner': LEASE_OWNER,
+} as const;
+
+function issuedValues(invalidationId: string, issuedAt: number): Record<string, unknown> {
+  return { ':issued': LEDGER_STATUS.issued, ':id': invalidationId, ':at': issuedAt };
+}
 
 /**
  * The ledger and month counters in one DynamoDB table (item shapes: docs/architecture.md).
@@ -67,68 +95,48 @@ export class DynamoLedger implements Ledger {
   }
 
   async usage(month: string): Promise<MonthUsage> {
-    const item = await this.#get(LEDGER_KEYS.monthPk(month), LEDGER_KEYS.totalSk);
+    const account = this.#options.accountTableName;
+    const item =
+      account === undefined
+        ? await this.#get(LEDGER_KEYS.monthPk(month), LEDGER_KEYS.totalSk)
+        : await this.#get(LEDGER_KEYS.accountPk(month), LEDGER_KEYS.totalSk, account);
     return { paths: Number(item?.paths ?? 0), invalidations: Number(item?.invalidations ?? 0) };
   }
 
-  async reserve(entry: LedgerEntry, options: { readonly hardCap?: number }): Promise<ReserveOutcome> {
-    const expiresAt = Math.floor(entry.reservedAt / 1000) + this.#options.retentionDays * DAY_SECONDS;
+  async reserve(
+    entry: LedgerEntry,
+    options: { readonly hardCap?: number; readonly owner?: string },
+  ): Promise<ReserveOutcome> {
+    const expiresAt = this.#expiresAt(entry.reservedAt);
     const items: TransactItem[] = [];
     items[RESERVE_ITEM.pointer] = {
       Put: {
-        TableName: this.#options.tableName,
-        Item: {
-          pk: LEDGER_KEYS.unitPk(entry.unitKey),
-          sk: LEDGER_KEYS.unitSk,
-          month: entry.month,
-          [TTL_ATTRIBUTE]: expiresAt,
-        },
+        ...this.#pointerPut(entry.unitKey, entry.month, expiresAt),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
     items[RESERVE_ITEM.entry] = {
       Put: {
         TableName: this.#options.tableName,
-        Item: { ...toItem(entry), [TTL_ATTRIBUTE]: expiresAt },
+        Item: { ...toItem(entry), ...leaseOf(options.owner, entry.reservedAt), [TTL_ATTRIBUTE]: expiresAt },
         // A released entry (CloudFront refused it; its paths were given back) may be reserved again.
         ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':released': LEDGER_STATUS.released },
       },
     };
-    const counterSks = [
-      LEDGER_KEYS.totalSk,
-      LEDGER_KEYS.distributionSk(entry.distributionId),
-      LEDGER_KEYS.dayTotalSk(entry.day),
-      LEDGER_KEYS.dayDistributionSk(entry.day, entry.distributionId),
-    ];
-    counterSks.forEach((sk, index) => {
-      const cap = index === 0 ? options.hardCap : undefined;
-      items.push({ Update: this.#counterUpdate(entry.month, sk, counterDelta(entry, 1), cap) });
-    });
-    // The open marker lets the sweeper find this reservation without reading the whole month.
-    items.push({
-      Put: {
-        TableName: this.#options.tableName,
-        Item: {
-          pk: LEDGER_KEYS.monthPk(entry.month),
-          sk: LEDGER_KEYS.openSk(entry.unitKey),
-          unitKey: entry.unitKey,
-          reservedAt: entry.reservedAt,
-          [TTL_ATTRIBUTE]: expiresAt,
-        },
-      },
-    });
+    items.push(...counterUpdates(this.#options, entry, entry, 1, options.hardCap));
+    items.push({ Put: this.#openPut(entry, expiresAt) });
     try {
       await this.#client.send(
         new TransactWriteCommand({
           TransactItems: items,
-          ClientRequestToken: reservationTokenOf(entry.unitKey, entry.reservedAt, entry.plan.paths),
+          ClientRequestToken: reservationTokenOf(entry.unitKey, entry.reservedAt, entry.plan.paths, options.owner),
         }),
       );
       return { kind: 'reserved' };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw wrap('reserve', entry.unitKey, error);
+      if (!(error instanceof TransactionCanceledException)) throw ledgerErrorOf('reserve', entry.unitKey, error);
       const reasons = error.CancellationReasons ?? [];
       if (reasons[RESERVE_ITEM.pointer]?.Code === 'ConditionalCheckFailed') {
         const existing = await this.findUnit(entry.unitKey);
@@ -150,72 +158,105 @@ export class DynamoLedger implements Ledger {
       await this.#client.send(
         new UpdateCommand({
           TableName: this.#options.tableName,
-          Key: { pk: LEDGER_KEYS.monthPk(entry.month), sk: LEDGER_KEYS.entrySk(entry.unitKey) },
-          UpdateExpression: 'SET #status = :issued, #invalidationId = :id, #issuedAt = if_not_exists(#issuedAt, :at)',
+          Key: this.#entryKey(entry),
+          UpdateExpression: `SET ${ISSUED_SET}`,
           ConditionExpression: '#status IN (:reserved, :issued)',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#invalidationId': 'invalidationId',
-            '#issuedAt': 'issuedAt',
-          },
-          ExpressionAttributeValues: {
-            ':issued': LEDGER_STATUS.issued,
-            ':reserved': LEDGER_STATUS.reserved,
-            ':id': invalidationId,
-            ':at': issuedAt,
-          },
+          ExpressionAttributeNames: ISSUED_NAMES,
+          ExpressionAttributeValues: { ...issuedValues(invalidationId, issuedAt), ':reserved': LEDGER_STATUS.reserved },
         }),
       );
     } catch (error) {
-      if (isConditionalFailure(error)) return; // already completed by the watcher: nothing to do
-      throw wrap('mark issued', entry.unitKey, error);
+      if (!isConditionalFailure(error)) throw ledgerErrorOf('mark issued', entry.unitKey, error);
+      const now = await this.#get(LEDGER_KEYS.monthPk(entry.month), LEDGER_KEYS.entrySk(entry.unitKey));
+      // Completed or timed out by the watcher: issued and counted already.
+      if (now?.status !== LEDGER_STATUS.released || Number(now.reservedAt) !== entry.reservedAt) return;
+      await this.#recount(entry, invalidationId, issuedAt);
     }
   }
 
-  async release(entry: LedgerEntry, options: { readonly lease?: ReservationLease } = {}): Promise<boolean> {
-    const lease = options.lease;
-    const leaseCondition =
-      lease === undefined ? '' : ` AND ${lease.claimedAt === undefined ? LEASE_UNCLAIMED : LEASE_UNCHANGED}`;
+  /**
+   * CloudFront holds an invalidation whose reservation was released (its paths given back): the entry
+   * becomes issued again and its paths are counted again, with its pointer back so a retry of the same
+   * messages finds it instead of reserving anew. Never capped: the paths are spent already.
+   */
+  async #recount(entry: LedgerEntry, invalidationId: string, issuedAt: number): Promise<void> {
+    const expiresAt = this.#expiresAt(entry.reservedAt);
     const items: TransactItem[] = [
       {
         Update: {
           TableName: this.#options.tableName,
-          Key: { pk: LEDGER_KEYS.monthPk(entry.month), sk: LEDGER_KEYS.entrySk(entry.unitKey) },
-          UpdateExpression: 'SET #status = :released',
-          // This reservation, not a later one of the same unit; for the sweeper, also unclaimed since read.
-          ConditionExpression: `${STILL_RESERVED}${leaseCondition}`,
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#reservedAt': 'reservedAt',
-            ...(lease === undefined ? {} : { '#claimedAt': CLAIMED_AT }),
-          },
+          Key: this.#entryKey(entry),
+          UpdateExpression: `SET ${ISSUED_SET}`,
+          ConditionExpression: '#status = :released AND #reservedAt = :reservedAt',
+          ExpressionAttributeNames: { ...ISSUED_NAMES, '#reservedAt': 'reservedAt' },
           ExpressionAttributeValues: {
+            ...issuedValues(invalidationId, issuedAt),
             ':released': LEDGER_STATUS.released,
-            ':reserved': LEDGER_STATUS.reserved,
             ':reservedAt': entry.reservedAt,
-            ...(lease?.claimedAt === undefined ? {} : { ':claimedAt': lease.claimedAt }),
           },
+        },
+      },
+      {
+        Put: {
+          ...this.#pointerPut(entry.unitKey, entry.month, expiresAt),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...counterUpdates(this.#options, entry, entry, 1, undefined),
+    ];
+    try {
+      await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      // The unit was reserved anew meanwhile: that reservation sends the same CallerReference and counts
+      // what CloudFront hands back. Retrying the records lets it settle.
+      throw new LedgerError(`recount of released unit ${entry.unitKey} failed: ${describeCancel(error)}`, {
+        retryable: true,
+        cause: error,
+      });
+    }
+  }
+
+  async release(
+    entry: LedgerEntry,
+    options: { readonly lease?: ReservationLease; readonly owner?: string } = {},
+  ): Promise<boolean> {
+    const { lease, owner } = options;
+    const conditions = [STILL_RESERVED];
+    const names: Record<string, string> = { '#status': 'status', '#reservedAt': 'reservedAt' };
+    const values: Record<string, unknown> = {
+      ':released': LEDGER_STATUS.released,
+      ':reserved': LEDGER_STATUS.reserved,
+      ':reservedAt': entry.reservedAt,
+    };
+    if (lease !== undefined) {
+      // The sweeper: only while nobody claimed it since the sweep read it.
+      conditions.push(lease.claimedAt === undefined ? LEASE_UNCLAIMED : LEASE_UNCHANGED);
+      names['#claimedAt'] = CLAIMED_AT;
+      if (lease.claimedAt !== undefined) values[':claimedAt'] = lease.claimedAt;
+    }
+    if (owner !== undefined) {
+      // An invocation: only while it still holds the lease (another may be issuing it), and only when no
+      // earlier attempt ended in doubt (that one may have created it: a refusal now proves nothing).
+      conditions.push(LEASE_HELD, `attribute_not_exists(#doubt)`);
+      names['#owner'] = LEASE_OWNER;
+      names['#doubt'] = IN_DOUBT;
+      values[':owner'] = owner;
+    }
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.#options.tableName,
+          Key: this.#entryKey(entry),
+          UpdateExpression: 'SET #status = :released',
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         },
       },
       // The pointer goes, so a retry of the same messages plans afresh.
-      {
-        Delete: {
-          TableName: this.#options.tableName,
-          Key: { pk: LEDGER_KEYS.unitPk(entry.unitKey), sk: LEDGER_KEYS.unitSk },
-        },
-      },
-      {
-        Delete: {
-          TableName: this.#options.tableName,
-          Key: { pk: LEDGER_KEYS.monthPk(entry.month), sk: LEDGER_KEYS.openSk(entry.unitKey) },
-        },
-      },
-      ...[
-        LEDGER_KEYS.totalSk,
-        LEDGER_KEYS.distributionSk(entry.distributionId),
-        LEDGER_KEYS.dayTotalSk(entry.day),
-        LEDGER_KEYS.dayDistributionSk(entry.day, entry.distributionId),
-      ].map((sk) => ({ Update: this.#counterUpdate(entry.month, sk, counterDelta(entry, -1), undefined) })),
+      { Delete: { TableName: this.#options.tableName, Key: this.#pointerKey(entry.unitKey) } },
+      { Delete: { TableName: this.#options.tableName, Key: this.#openKey(entry.month, entry.unitKey) } },
+      ...counterUpdates(this.#options, entry, entry, -1, undefined),
     ];
     try {
       await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -227,21 +268,24 @@ export class DynamoLedger implements Ledger {
       ) {
         return false; // already released, issued or claimed: releasing twice must not give paths back twice
       }
-      throw wrap('release', entry.unitKey, error);
+      throw ledgerErrorOf('release', entry.unitKey, error);
     }
   }
 
-  async claim(entry: LedgerEntry, at: number): Promise<boolean> {
+  async claim(entry: LedgerEntry, lease: LeaseRequest): Promise<boolean> {
     try {
       await this.#client.send(
         new UpdateCommand({
           TableName: this.#options.tableName,
-          Key: { pk: LEDGER_KEYS.monthPk(entry.month), sk: LEDGER_KEYS.entrySk(entry.unitKey) },
-          UpdateExpression: 'SET #claimedAt = :at',
-          ConditionExpression: STILL_RESERVED,
-          ExpressionAttributeNames: { '#status': 'status', '#reservedAt': 'reservedAt', '#claimedAt': CLAIMED_AT },
+          Key: this.#entryKey(entry),
+          UpdateExpression: 'SET #claimedAt = :at, #owner = :owner',
+          // Nobody holds it, this owner does, or the holder's lease ran out (it cannot be running any more).
+          ConditionExpression: `${STILL_RESERVED} AND (attribute_not_exists(#owner) OR ${LEASE_HELD} OR #claimedAt <= :expired)`,
+          ExpressionAttributeNames: LEASE_NAMES,
           ExpressionAttributeValues: {
-            ':at': at,
+            ':at': lease.at,
+            ':owner': lease.owner,
+            ':expired': lease.at - lease.leaseMs,
             ':reserved': LEDGER_STATUS.reserved,
             ':reservedAt': entry.reservedAt,
           },
@@ -250,7 +294,89 @@ export class DynamoLedger implements Ledger {
       return true;
     } catch (error) {
       if (isConditionalFailure(error)) return false;
-      throw wrap('claim', entry.unitKey, error);
+      throw ledgerErrorOf('claim', entry.unitKey, error);
+    }
+  }
+
+  async dropLease(entry: LedgerEntry, owner: string, at: number): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#options.tableName,
+          Key: this.#entryKey(entry),
+          // claimedAt moves on, so the sweeper still waits a whole staleness before it settles the entry;
+          // the doubt stays for good: only a CloudFront search (the sweeper) may release it from now on.
+          UpdateExpression: 'SET #claimedAt = :at, #doubt = :doubt REMOVE #owner',
+          ConditionExpression: `${STILL_RESERVED} AND ${LEASE_HELD}`,
+          ExpressionAttributeNames: { ...LEASE_NAMES, '#doubt': IN_DOUBT },
+          ExpressionAttributeValues: {
+            ':at': at,
+            ':doubt': true,
+            ':owner': owner,
+            ':reserved': LEDGER_STATUS.reserved,
+            ':reservedAt': entry.reservedAt,
+          },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalFailure(error)) return; // settled or claimed by someone else already
+      throw ledgerErrorOf('drop lease', entry.unitKey, error);
+    }
+  }
+
+  async moveReservation(
+    entry: LedgerEntry,
+    to: { readonly month: string; readonly day: number; readonly at: number },
+    options: { readonly hardCap?: number; readonly owner: string },
+  ): Promise<MoveOutcome> {
+    const moved: LedgerEntry = { ...entry, month: to.month, day: to.day, reservedAt: to.at };
+    const expiresAt = this.#expiresAt(to.at);
+    const table = this.#options.tableName;
+    const tables = this.#options;
+    const items: TransactItem[] = [];
+    items[MOVE_ITEM.oldEntry] = {
+      Delete: {
+        TableName: table,
+        Key: this.#entryKey(entry),
+        ConditionExpression: `${STILL_RESERVED} AND ${LEASE_HELD}`,
+        ExpressionAttributeNames: { '#status': 'status', '#reservedAt': 'reservedAt', '#owner': LEASE_OWNER },
+        ExpressionAttributeValues: {
+          ':reserved': LEDGER_STATUS.reserved,
+          ':reservedAt': entry.reservedAt,
+          ':owner': options.owner,
+        },
+      },
+    };
+    items[MOVE_ITEM.newTotal] = counterUpdates(tables, moved, moved, 1, options.hardCap)[0] as TransactItem;
+    items.push(
+      ...counterUpdates(tables, moved, moved, 1, undefined).slice(1),
+      ...counterUpdates(tables, entry, entry, -1, undefined),
+      { Delete: { TableName: table, Key: this.#openKey(entry.month, entry.unitKey) } },
+      { Put: this.#pointerPut(entry.unitKey, to.month, expiresAt) },
+      {
+        Put: {
+          TableName: table,
+          Item: { ...toItem(moved), ...leaseOf(options.owner, to.at), [TTL_ATTRIBUTE]: expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':released': LEDGER_STATUS.released },
+        },
+      },
+      { Put: this.#openPut(moved, expiresAt) },
+    );
+    try {
+      await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
+      return { kind: 'moved', entry: moved };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException))
+        throw ledgerErrorOf('move reservation', entry.unitKey, error);
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[MOVE_ITEM.oldEntry]?.Code === 'ConditionalCheckFailed') return { kind: 'lost' };
+      if (reasons[MOVE_ITEM.newTotal]?.Code === 'ConditionalCheckFailed') return { kind: 'cap-exceeded' };
+      throw new LedgerError(`move of unit ${entry.unitKey} to ${to.month} was cancelled: ${describeCancel(error)}`, {
+        retryable: true,
+        cause: error,
+      });
     }
   }
 
@@ -276,7 +402,7 @@ export class DynamoLedger implements Ledger {
           }),
         );
       } catch (error) {
-        throw wrap('open reservations', month, error);
+        throw ledgerErrorOf('open reservations', month, error);
       }
       for (const marker of page.Items ?? []) {
         const unitKey = String(marker.unitKey);
@@ -300,7 +426,7 @@ export class DynamoLedger implements Ledger {
       await this.#client.send(
         new DeleteCommand({
           TableName: this.#options.tableName,
-          Key: { pk: LEDGER_KEYS.monthPk(month), sk: LEDGER_KEYS.openSk(unitKey) },
+          Key: this.#openKey(month, unitKey),
           ConditionExpression: '#reservedAt = :reservedAt',
           ExpressionAttributeNames: { '#reservedAt': 'reservedAt' },
           ExpressionAttributeValues: { ':reservedAt': reservedAt },
@@ -308,118 +434,66 @@ export class DynamoLedger implements Ledger {
       );
     } catch (error) {
       if (isConditionalFailure(error)) return; // a newer reservation of the unit owns the marker now
-      throw wrap('close reservation', unitKey, error);
+      throw ledgerErrorOf('close reservation', unitKey, error);
     }
   }
 
-  #counterUpdate(month: string, sk: string, delta: CounterDelta, hardCap: number | undefined) {
-    const names: Record<string, string> = {};
-    const values: Record<string, number> = {};
-    const adds: string[] = [];
-    for (const [field, amount] of Object.entries(delta)) {
-      names[`#${field}`] = field;
-      values[`:${field}`] = amount;
-      adds.push(`#${field} :${field}`);
-    }
-    const update = {
-      TableName: this.#options.tableName,
-      Key: { pk: LEDGER_KEYS.monthPk(month), sk },
-      UpdateExpression: `ADD ${adds.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    };
-    if (hardCap === undefined) return update;
-    // Passes only while paths + new <= cap, i.e. paths <= cap - new.
+  #expiresAt(at: number): number {
+    return Math.floor(at / 1000) + this.#options.retentionDays * DAY_SECONDS;
+  }
+
+  #entryKey(entry: LedgerEntry) {
+    return { pk: LEDGER_KEYS.monthPk(entry.month), sk: LEDGER_KEYS.entrySk(entry.unitKey) };
+  }
+
+  #pointerKey(unitKey: string) {
+    return { pk: LEDGER_KEYS.unitPk(unitKey), sk: LEDGER_KEYS.unitSk };
+  }
+
+  #openKey(month: string, unitKey: string) {
+    return { pk: LEDGER_KEYS.monthPk(month), sk: LEDGER_KEYS.openSk(unitKey) };
+  }
+
+  /** The unit's pointer: which month holds its ledger item (the idempotency lookup). */
+  #pointerPut(unitKey: string, month: string, expiresAt: number) {
     return {
-      ...update,
-      ConditionExpression: 'attribute_not_exists(#paths) OR #paths <= :capLeft',
-      ExpressionAttributeValues: { ...values, ':capLeft': hardCap - delta.paths },
+      TableName: this.#options.tableName,
+      Item: { ...this.#pointerKey(unitKey), month, [TTL_ATTRIBUTE]: expiresAt },
     };
   }
 
-  async #get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+  /** The open marker lets the sweeper find a reservation without reading the whole month. */
+  #openPut(entry: LedgerEntry, expiresAt: number) {
+    return {
+      TableName: this.#options.tableName,
+      Item: {
+        ...this.#openKey(entry.month, entry.unitKey),
+        unitKey: entry.unitKey,
+        reservedAt: entry.reservedAt,
+        [TTL_ATTRIBUTE]: expiresAt,
+      },
+    };
+  }
+
+  async #get(pk: string, sk: string, table = this.#options.tableName): Promise<Record<string, unknown> | undefined> {
     try {
       const result = await this.#client.send(
-        new GetCommand({ TableName: this.#options.tableName, Key: { pk, sk }, ConsistentRead: true }),
+        new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }),
       );
       return result.Item;
     } catch (error) {
-      throw wrap('read', `${pk}/${sk}`, error);
+      throw ledgerErrorOf('read', `${pk}/${sk}`, error);
     }
   }
-}
-
-interface CounterDelta {
-  paths: number;
-  exactPaths: number;
-  wildcardPaths: number;
-  invalidations: number;
-  changedObjects: number;
-}
-
-function counterDelta(entry: LedgerEntry, sign: 1 | -1): CounterDelta {
-  return {
-    paths: sign * entry.plan.paths.length,
-    exactPaths: sign * entry.plan.exactPaths,
-    wildcardPaths: sign * entry.plan.wildcardPaths,
-    invalidations: sign,
-    changedObjects: sign * entry.changedObjects,
-  };
-}
-
-function toItem(entry: LedgerEntry): Record<string, unknown> {
-  const { plan, ...rest } = entry;
-  return {
-    pk: LEDGER_KEYS.monthPk(entry.month),
-    sk: LEDGER_KEYS.entrySk(entry.unitKey),
-    ...rest,
-    // Paths are stored gzipped: a 3,000-path plan stays far below the 400 KB item limit.
-    pathsGz: gzipSync(JSON.stringify(plan.paths)),
-    pathCount: plan.paths.length,
-    exactPaths: plan.exactPaths,
-    wildcardPaths: plan.wildcardPaths,
-    changed: plan.changed,
-    collateral: plan.collateral,
-  };
-}
-
-/** Reads a ledger item back into an entry. Exported for the report and watcher. */
-export function toEntry(item: Record<string, unknown>): LedgerEntry {
-  const paths = JSON.parse(gunzipSync(item.pathsGz as Uint8Array).toString('utf8')) as string[];
-  const plan: StoredPlan = {
-    paths,
-    exactPaths: Number(item.exactPaths),
-    wildcardPaths: Number(item.wildcardPaths),
-    changed: Number(item.changed),
-    collateral: item.collateral === null || item.collateral === undefined ? null : Number(item.collateral),
-  };
-  const optionalNumber = (name: string) => (typeof item[name] === 'number' ? { [name]: item[name] } : {});
-  return {
-    unitKey: String(item.unitKey),
-    month: String(item.month),
-    day: Number(item.day),
-    distributionId: String(item.distributionId),
-    callerReference: String(item.callerReference),
-    status: item.status as LedgerEntry['status'],
-    plan,
-    messageCount: Number(item.messageCount),
-    changedObjects: Number(item.changedObjects),
-    source: item.source as LedgerEntry['source'],
-    reservedAt: Number(item.reservedAt),
-    ...optionalNumber('firstEventAt'),
-    ...optionalNumber('issuedAt'),
-    ...optionalNumber('completedAt'),
-    ...optionalNumber('latencyMs'),
-    ...(typeof item.invalidationId === 'string' ? { invalidationId: item.invalidationId } : {}),
-  };
 }
 
 function isConditionalFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-function wrap(action: string, subject: string, error: unknown): LedgerError {
-  const name = error instanceof Error ? error.name : 'UnknownError';
-  const retryable = !['ValidationException', 'ResourceNotFoundException', 'AccessDeniedException'].includes(name);
-  return new LedgerError(`ledger ${action} failed for ${subject}: ${name}`, { retryable, cause: error });
+function describeCancel(error: unknown): string {
+  if (error instanceof TransactionCanceledException) {
+    return (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None').join(',');
+  }
+  return error instanceof Error ? error.name : 'UnknownError';
 }

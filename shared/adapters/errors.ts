@@ -14,6 +14,18 @@ export class LedgerError extends AdapterError {
   override name = 'LedgerError';
 }
 
+/**
+ * Wraps a DynamoDB SDK error of a ledger call: retryable unless the request itself was wrong.
+ *
+ * @param action - what failed, e.g. `reserve`
+ * @param subject - an id (unit key, month), never a payload
+ */
+export function ledgerErrorOf(action: string, subject: string, error: unknown): LedgerError {
+  const name = error instanceof Error ? error.name : 'UnknownError';
+  const retryable = !['ValidationException', 'ResourceNotFoundException', 'AccessDeniedException'].includes(name);
+  return new LedgerError(`ledger ${action} failed for ${subject}: ${name}`, { retryable, cause: error });
+}
+
 /** A CloudFront call failed; `code` is CloudFront's error code (e.g. TooManyInvalidationsInProgress). */
 export class CloudFrontError extends AdapterError {
   override name = 'CloudFrontError';

@@ -35,4 +35,12 @@ export const LEDGER_KEYS = {
   openSk: (unitKey: string) => `OPEN#${unitKey}`,
   unitPk: (unitKey: string) => `UNIT#${unitKey}`,
   unitSk: 'UNIT',
+  /**
+   * Partition of the account-wide counters of a month, in the account table every stage shares
+   * (`TOTAL`: every stage's paths plus outside ones; `OUTSIDE`: paths submitted by other tools).
+   */
+  accountPk: (month: string) => `ACCOUNT#${month}`,
+  outsideSk: 'OUTSIDE',
+  /** An invalidation the outside reconciler has looked at (ours or not), so it is counted once. */
+  seenSk: (distributionId: string, invalidationId: string) => `SEEN#${distributionId}#${invalidationId}`,
 } as const;

@@ -9,6 +9,7 @@ import { DeferredError } from './errors.ts';
 import { loadInventory } from './inventory.ts';
 import { type BudgetPolicy, invalidateUnit, type UnitDeps, type UnitMetric } from './issue-unit.ts';
 import type { KeyLister, RetryQueue } from './ports.ts';
+import type { SweepMetric } from './sweep-reservations.ts';
 
 export type { Log } from './issue-unit.ts';
 
@@ -23,7 +24,13 @@ export interface MetricSink {
   count(name: CollectorMetric, value: number): void;
 }
 
-export type CollectorMetric = UnitMetric | 'ChangedKeys' | 'Deferred' | 'RetriedRecords' | 'InvalidRecords';
+export type CollectorMetric =
+  | UnitMetric
+  | SweepMetric
+  | 'ChangedKeys'
+  | 'Deferred'
+  | 'RetriedRecords'
+  | 'InvalidRecords';
 
 /** Everything the collector talks to, injected. */
 export interface CollectorDeps extends UnitDeps {

@@ -18,3 +18,8 @@ export class DeferredError extends CollectorError {
 export class InjectedCrashError extends CollectorError {
   override name = 'InjectedCrashError';
 }
+
+/** Another invocation holds the unit's lease (the same messages delivered twice at once): retry later. */
+export class UnitBusyError extends CollectorError {
+  override name = 'UnitBusyError';
+}

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { type BatchBudget, computeBatchBudget } from '../domain/budget.ts';
 import { dayOfMonth, monthKeyOf } from '../domain/month.ts';
-import { DeferredError } from './errors.ts';
+import { DeferredError, UnitBusyError } from './errors.ts';
 import {
   type InvalidationGateway,
   LEDGER_STATUS,
@@ -38,6 +39,11 @@ export interface UnitDeps {
   readonly log: Log;
   readonly metrics: { count(name: UnitMetric, value: number): void };
   readonly now: () => number;
+  /**
+   * How long the lease of an invocation issuing a unit protects it from other invocations (at least the
+   * function timeout; default 900 s, Lambda's longest).
+   */
+  readonly leaseMs?: number;
   /** Called after an invalidation is issued (the watcher schedules its check here). */
   readonly afterIssue?: (entry: LedgerEntry, invalidationId: string) => Promise<void>;
   /** Test hook: may throw to simulate the process dying between two steps. */
@@ -59,31 +65,96 @@ export interface UnitRequest {
 
 const RESERVE_ATTEMPTS = 3;
 
+const DEFAULT_LEASE_MS = 900_000;
+
 /**
- * Reserves and issues one unit of work, idempotently: a unit already in the ledger reuses its stored
- * plan and CallerReference (so a retry gets CloudFront's existing invalidation back and counts nothing
- * twice); a new unit is budgeted, planned, reserved (race-free against the hard cap) and issued.
+ * Reserves and issues one unit of work, idempotently and exactly once: a unit already in the ledger
+ * reuses its stored plan and CallerReference (so a retry gets CloudFront's existing invalidation back
+ * and counts nothing twice); a new unit is budgeted, planned, reserved (race-free against the hard cap)
+ * and issued. Only the holder of the unit's lease issues or releases it: the same messages delivered to
+ * two invocations at once are issued by one, and the other retries later (UnitBusyError). A unit
+ * reserved in an earlier month is moved into this month (cap checked here) before it is issued.
  *
  * @returns the ledger entry, with `invalidationId` once issued
- * @throws DeferredError when the budget says not now; CloudFrontError / LedgerError otherwise
+ * @throws DeferredError when the budget says not now; UnitBusyError while another invocation issues it;
+ *   CloudFrontError / LedgerError otherwise
  */
 export async function invalidateUnit(request: UnitRequest, deps: UnitDeps): Promise<LedgerEntry> {
+  const owner = randomUUID();
   const existing = await deps.ledger.findUnit(request.unitKey);
   if (existing !== undefined) {
     deps.metrics.count('ReplayedUnits', 1);
-    if (existing.status !== LEDGER_STATUS.reserved) return existing; // issued before: CloudFront has it
-    // The claim renews the lease, so the sweeper cannot release the entry while this retry issues it.
-    if (await deps.ledger.claim(existing, deps.now())) return issueUnit(existing, deps);
-    // The sweeper settled it meanwhile: issued (CloudFront has it), or released (plan it afresh).
-    const settled = await deps.ledger.findUnit(request.unitKey);
-    if (settled !== undefined && settled.status !== LEDGER_STATUS.reserved) return settled;
+    return resumeUnit(existing, request, owner, deps);
   }
-  const entry = await reserveUnit(request, deps);
-  if (entry.status !== LEDGER_STATUS.reserved) return entry;
-  return issueUnit(entry, deps);
+  const reserved = await reserveUnit(request, owner, deps);
+  // `exists`: another invocation reserved the same messages first; it holds the lease.
+  return reserved.fresh ? issueUnit(reserved.entry, owner, deps) : resumeUnit(reserved.entry, request, owner, deps);
 }
 
-async function reserveUnit(request: UnitRequest, deps: UnitDeps): Promise<LedgerEntry> {
+/** A unit found in the ledger: done, or still reserved (issue it once its lease is ours). */
+async function resumeUnit(
+  entry: LedgerEntry,
+  request: UnitRequest,
+  owner: string,
+  deps: UnitDeps,
+): Promise<LedgerEntry> {
+  if (entry.status !== LEDGER_STATUS.reserved) return entry; // issued before: CloudFront has it
+  const at = deps.now();
+  // The claim takes the lease, so neither the sweeper nor a concurrent duplicate touches it meanwhile.
+  if (await deps.ledger.claim(entry, { owner, at, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS })) {
+    return issueUnit(await moveIntoMonth(entry, owner, at, deps), owner, deps);
+  }
+  const settled = await deps.ledger.findUnit(request.unitKey);
+  if (settled !== undefined && settled.status !== LEDGER_STATUS.reserved) return settled;
+  if (settled === undefined) {
+    // Released meanwhile (CloudFront refused it): plan it afresh.
+    const reserved = await reserveUnit(request, owner, deps);
+    if (reserved.fresh) return issueUnit(reserved.entry, owner, deps);
+  }
+  throw new UnitBusyError(
+    `unit ${request.unitKey} of ${request.distributionId}: expected no holder, got another invocation`,
+    {
+      retryable: true,
+    },
+  );
+}
+
+/**
+ * Paths are billed in the month CloudFront receives them: a reservation of an earlier month moves into
+ * this one, and passes this month's hard cap first. At the cap, the lease is dropped and the unit waits
+ * (the sweeper settles the old month's reservation from CloudFront's own record).
+ */
+async function moveIntoMonth(entry: LedgerEntry, owner: string, at: number, deps: UnitDeps): Promise<LedgerEntry> {
+  const month = monthKeyOf(at);
+  if (month === entry.month) return entry;
+  const cap = deps.policy.hardMonthlyCap === undefined ? {} : { hardCap: deps.policy.hardMonthlyCap };
+  const outcome = await deps.ledger.moveReservation(entry, { month, day: dayOfMonth(at), at }, { owner, ...cap });
+  if (outcome.kind === 'moved') {
+    deps.log.info('reservation moved to the month it is issued in', {
+      distributionId: entry.distributionId,
+      unitKey: entry.unitKey,
+      from: entry.month,
+      to: month,
+      paths: entry.plan.paths.length,
+    });
+    return outcome.entry;
+  }
+  if (outcome.kind === 'cap-exceeded') {
+    await deps.ledger.dropLease(entry, owner, at);
+    throw new DeferredError(`distribution ${entry.distributionId} deferred: hard monthly cap of ${month} reached`, {
+      retryable: true,
+    });
+  }
+  throw new UnitBusyError(`unit ${entry.unitKey}: expected to hold its lease while moving it, got it taken`, {
+    retryable: true,
+  });
+}
+
+async function reserveUnit(
+  request: UnitRequest,
+  owner: string,
+  deps: UnitDeps,
+): Promise<{ readonly entry: LedgerEntry; readonly fresh: boolean }> {
   const { policy } = deps;
   for (let attempt = 1; attempt <= RESERVE_ATTEMPTS; attempt++) {
     const now = deps.now();
@@ -122,8 +193,8 @@ async function reserveUnit(request: UnitRequest, deps: UnitDeps): Promise<Ledger
     };
     await deps.checkpoint?.('before-reserve', request.unitKey);
     const cap = policy.hardMonthlyCap === undefined ? {} : { hardCap: policy.hardMonthlyCap };
-    const outcome = await deps.ledger.reserve(entry, cap);
-    if (outcome.kind === 'exists') return outcome.entry;
+    const outcome = await deps.ledger.reserve(entry, { ...cap, owner });
+    if (outcome.kind === 'exists') return { entry: outcome.entry, fresh: false };
     if (outcome.kind === 'reserved') {
       deps.log.info('paths reserved', {
         distributionId: entry.distributionId,
@@ -137,7 +208,7 @@ async function reserveUnit(request: UnitRequest, deps: UnitDeps): Promise<Ledger
       });
       deps.metrics.count('BudgetLeft', Math.max(0, policy.monthlyPathBudget - usage.paths - entry.plan.paths.length));
       await deps.checkpoint?.('after-reserve', entry.unitKey);
-      return entry;
+      return { entry, fresh: true };
     }
     // cap-exceeded: another invocation took the last paths first. Re-plan against the fresh count.
   }
@@ -146,7 +217,7 @@ async function reserveUnit(request: UnitRequest, deps: UnitDeps): Promise<Ledger
   });
 }
 
-async function issueUnit(entry: LedgerEntry, deps: UnitDeps): Promise<LedgerEntry> {
+async function issueUnit(entry: LedgerEntry, owner: string, deps: UnitDeps): Promise<LedgerEntry> {
   let invalidationId: string;
   try {
     ({ invalidationId } = await deps.gateway.createInvalidation(
@@ -155,8 +226,11 @@ async function issueUnit(entry: LedgerEntry, deps: UnitDeps): Promise<LedgerEntr
       entry.plan.paths,
     ));
   } catch (error) {
-    // CloudFront answered with an error: nothing was created, so the paths go back to the budget.
-    if ((error as { definite?: boolean }).definite === true) await deps.ledger.release(entry);
+    // CloudFront answered with an error: this request created nothing, so the paths go back to the budget,
+    // unless an earlier attempt ended in doubt. Otherwise the lease goes, so a retry may issue it at once.
+    const definite = (error as { definite?: boolean }).definite === true;
+    if (!definite || !(await deps.ledger.release(entry, { owner })))
+      await deps.ledger.dropLease(entry, owner, deps.now());
     throw error;
   }
   await deps.checkpoint?.('after-create', entry.unitKey);

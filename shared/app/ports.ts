@@ -67,30 +67,72 @@ export interface Ledger {
   usage(month: string): Promise<MonthUsage>;
   /**
    * Writes the entry and adds its paths to every counter in one transaction. With `hardCap`,
-   * the account total never passes it (conditional update, race-free).
+   * the account total never passes it (conditional update, race-free). With `owner`, the new
+   * reservation is leased to that invocation: nobody else issues or releases it while the lease lasts.
    */
-  reserve(entry: LedgerEntry, options: { readonly hardCap?: number }): Promise<ReserveOutcome>;
-  /** Records the CloudFront invalidation id of a reserved entry. */
+  reserve(entry: LedgerEntry, options: { readonly hardCap?: number; readonly owner?: string }): Promise<ReserveOutcome>;
+  /**
+   * Records the CloudFront invalidation id of a reserved entry. When the entry was released meanwhile
+   * (its paths given back) CloudFront still holds the invalidation, so its paths are counted again:
+   * the counters always equal what CloudFront received.
+   */
   markIssued(entry: LedgerEntry, invalidationId: string, issuedAt: number): Promise<void>;
   /**
    * Gives the paths of a reserved entry back (CloudFront definitely did not create it). With
-   * `lease`, only while nobody claimed the entry since the sweeper read it.
+   * `lease`, only while nobody claimed the entry since the sweeper read it; with `owner`, only while
+   * that invocation still holds the lease and no attempt ended in doubt.
    *
    * @returns false when the entry was no longer reserved (or claimed since): nothing given back
    */
-  release(entry: LedgerEntry, options?: { readonly lease?: ReservationLease }): Promise<boolean>;
+  release(
+    entry: LedgerEntry,
+    options?: { readonly lease?: ReservationLease; readonly owner?: string },
+  ): Promise<boolean>;
   /**
-   * Renews the lease of a reserved entry before it is issued again (a retry of the same messages),
-   * so the sweeper leaves it alone meanwhile.
+   * Takes the lease of a reserved entry before issuing it (a retry of the same messages, or the loser
+   * of a reservation race): only when nobody holds it, `owner` holds it already, or the holder's lease
+   * is older than `leaseMs` (the holder cannot be running any more). The sweeper leaves it alone meanwhile.
    *
-   * @returns false when it is no longer reserved (the sweeper settled it)
+   * @returns false when it is no longer reserved (the sweeper settled it) or another invocation holds it
    */
-  claim(entry: LedgerEntry, at: number): Promise<boolean>;
+  claim(entry: LedgerEntry, lease: LeaseRequest): Promise<boolean>;
+  /**
+   * Gives up `owner`'s lease on a reserved entry whose issue failed: a retry may claim it at once. The
+   * entry is marked in doubt (CloudFront may have created it), so no invocation releases it any more;
+   * only the sweeper does, after searching CloudFront.
+   */
+  dropLease(entry: LedgerEntry, owner: string, at: number): Promise<void>;
+  /**
+   * Moves a reservation leased to `lease.owner` into the month of `to` (a retry that crossed a month
+   * boundary): the old month's counters give its paths back and the new month's take them, in one
+   * transaction whose hard-cap condition is checked on the new month.
+   */
+  moveReservation(
+    entry: LedgerEntry,
+    to: { readonly month: string; readonly day: number; readonly at: number },
+    options: { readonly hardCap?: number; readonly owner: string },
+  ): Promise<MoveOutcome>;
   /** Reservations of a month opened at or before `reservedBefore` and not yet closed, with their entries. */
   openReservations(month: string, reservedBefore: number): Promise<OpenReservation[]>;
   /** Removes the open marker of a settled reservation (only if it still belongs to `reservedAt`). */
   closeReservation(month: string, unitKey: string, reservedAt: number): Promise<void>;
 }
+
+/** A request for the issuing lease of a reserved entry. */
+export interface LeaseRequest {
+  /** Who asks: one id per invocation of the use case. */
+  readonly owner: string;
+  /** Epoch ms now. */
+  readonly at: number;
+  /** How long a lease protects its holder: at least the function timeout. */
+  readonly leaseMs: number;
+}
+
+export type MoveOutcome =
+  | { readonly kind: 'moved'; readonly entry: LedgerEntry }
+  | { readonly kind: 'cap-exceeded' }
+  /** The lease was lost or the entry settled meanwhile: nothing changed. */
+  | { readonly kind: 'lost' };
 
 /** When a reservation was last reserved or claimed: the sweeper's proof that nobody works on it. */
 export interface ReservationLease {
@@ -148,13 +190,14 @@ export interface FoundInvalidations {
 /** CloudFront as the reservation sweeper needs it. */
 export interface InvalidationFinder {
   /**
-   * The invalidations of a distribution created at or after `sinceMs` whose CallerReference is one of
-   * `references` (ListInvalidations, newest first, then GetInvalidation for each, at most `maxLookups`).
+   * The invalidations of a distribution created in [`sinceMs`, `untilMs`] whose CallerReference is one
+   * of `references` (ListInvalidations, newest first, then GetInvalidation for each one in the window,
+   * at most `maxLookups`; newer ones are skipped without a lookup).
    */
   findByCallerReference(
     distributionId: string,
     references: ReadonlySet<string>,
-    options: { readonly sinceMs: number; readonly maxLookups: number },
+    options: { readonly sinceMs: number; readonly untilMs: number; readonly maxLookups: number },
   ): Promise<FoundInvalidations>;
 }
 
@@ -170,4 +213,52 @@ export interface KeyLister {
    * (the planner then runs without an inventory).
    */
   listKeys(bucket: string, prefix: string): Promise<readonly string[] | undefined>;
+}
+
+/** One invalidation of the month the outside reconciler looked at. */
+export interface SeenInvalidation {
+  readonly distributionId: string;
+  readonly invalidationId: string;
+  readonly paths: number;
+  /** True when someone else submitted it (console, CI, another tool): its paths join the account total. */
+  readonly outside: boolean;
+}
+
+/** Account-wide usage of a month: every stage's paths plus outside ones, and the outside share. */
+export interface AccountUsage {
+  readonly paths: number;
+  readonly outsidePaths: number;
+  readonly outsideInvalidations: number;
+}
+
+/** The account counters every stage shares (an account table; docs/configuration.md). */
+export interface AccountLedger {
+  /** `distributionId/invalidationId` of every invalidation of the month already looked at. */
+  seenInvalidations(month: string): Promise<Set<string>>;
+  /**
+   * Marks an invalidation as looked at; an outside one also adds its paths to the month's account
+   * total, once (conditional on not being seen before).
+   *
+   * @returns false when it was seen before (nothing added)
+   */
+  recordSeen(month: string, invalidation: SeenInvalidation): Promise<boolean>;
+  /** The month's account counters. */
+  accountUsage(month: string): Promise<AccountUsage>;
+}
+
+/** An invalidation CloudFront holds; `callerReference`/`paths` are null for ids known beforehand (not fetched). */
+export interface ListedInvalidation {
+  readonly distributionId: string;
+  readonly invalidationId: string;
+  readonly createTime: number;
+  readonly callerReference: string | null;
+  readonly paths: readonly string[] | null;
+}
+
+/** Every invalidation CloudFront holds for a month, on every distribution of the account. */
+export interface AccountInvalidationSource {
+  listMonth(
+    bounds: { readonly startMs: number; readonly endMs: number },
+    options: { readonly knownIds: ReadonlySet<string> },
+  ): Promise<{ readonly invalidations: readonly ListedInvalidation[] }>;
 }

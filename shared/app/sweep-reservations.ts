@@ -15,7 +15,11 @@ export interface SweepDeps {
   readonly staleAfterMs: number;
   /** Called for a reservation found in CloudFront, as after an issue (the watcher's check). */
   readonly afterIssue?: UnitDeps['afterIssue'];
+  /** Receives `StuckReservations`: stale reservations a sweep left unsettled (alarm in serverless.yml). */
+  readonly metrics?: { count(name: SweepMetric, value: number): void };
 }
+
+export type SweepMetric = 'StuckReservations';
 
 /** What one sweep did. */
 export interface SweepResult {
@@ -33,8 +37,9 @@ export interface SweepResult {
 const CLOCK_SKEW_MS = 5 * 60_000;
 /**
  * GetInvalidation calls one sweep may make per distribution, so a sweep stays a few seconds inside
- * the collector's invocation. A window with more invalidations is left for a later sweep, never
- * released on a partial search.
+ * the collector's invocation. The window is bounded on both sides (reservation time to last claim +
+ * staleness), so newer invalidations never use up the look-ups; a window that still holds more is left
+ * for a later sweep (and counted as stuck), never released on a partial search.
  */
 const MAX_LOOKUPS = 100;
 
@@ -77,9 +82,13 @@ export async function sweepReservations(deps: SweepDeps): Promise<SweepResult> {
   }
   for (const [distributionId, opens] of byDistribution) {
     const references = new Set(opens.map((open) => open.entry?.callerReference ?? ''));
+    // Every attempt to issue a reservation ran while someone held its lease: after it was reserved, and
+    // before its last claim plus the staleness (no invocation outlives it). Only that window is searched.
     const since = Math.min(...opens.map((open) => open.reservedAt)) - CLOCK_SKEW_MS;
+    const until = Math.max(...opens.map((open) => open.lease.claimedAt ?? open.reservedAt)) + deps.staleAfterMs;
     const { found, complete } = await deps.finder.findByCallerReference(distributionId, references, {
       sinceMs: since,
+      untilMs: until + CLOCK_SKEW_MS,
       maxLookups: MAX_LOOKUPS,
     });
     for (const open of opens) {
@@ -102,6 +111,8 @@ export async function sweepReservations(deps: SweepDeps): Promise<SweepResult> {
     }
     if (!complete) deps.log.warn('reservation sweep incomplete, will retry', { distributionId, left: deferred });
   }
+  // Stale reservations this sweep could not settle stay counted: the StuckReservations alarm watches them.
+  deps.metrics?.count('StuckReservations', deferred);
   return { issued, released, closed, deferred };
 }
 

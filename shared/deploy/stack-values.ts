@@ -26,6 +26,7 @@ const PARAM_ENV_NAMES = [
   ENV.IN_FLIGHT_CACHE_SECONDS,
   ENV.NOTIFY,
   ENV.WATCH_MAX_WAIT_SECONDS,
+  ENV.ACCOUNT_TABLE_NAME,
 ] as const;
 
 /** What serverless.yml reads from `${self:custom.derived...}`: values that follow from the stage params. */
@@ -52,7 +53,7 @@ export interface StackValues {
   readonly bucketResources: { readonly Resources: Readonly<Record<string, unknown>> };
 }
 
-type ConditionName = 'usesAutoDistribution' | 'hasInventory' | 'hasAlarmEmail' | 'tracing';
+type ConditionName = 'usesAutoDistribution' | 'hasInventory' | 'hasAlarmEmail' | 'tracing' | 'usesAccountTable';
 
 /**
  * The Lambda environment texts that follow from stage params (everything but names and URLs of
@@ -73,6 +74,7 @@ export function paramEnvironment(params: StageParams): ParamEnvironment {
     IN_FLIGHT_CACHE_SECONDS: String(params.inFlightCacheSeconds),
     NOTIFY: params.notify,
     WATCH_MAX_WAIT_SECONDS: String(params.watchMaxWaitSeconds),
+    ACCOUNT_TABLE_NAME: params.accountTable ?? '',
   };
 }
 
@@ -102,6 +104,7 @@ export function deriveStackValues(params: StageParams, service: string): StackVa
       hasInventory: flag(inventoryBuckets.length > 0),
       hasAlarmEmail: flag(params.alarmEmail !== undefined),
       tracing: flag(params.tracing),
+      usesAccountTable: flag(params.accountTable !== undefined),
     },
     distributionArns: usesAuto ? [distributionArn('*')] : unique(ids).map(distributionArn),
     inventoryBucketArns: inventoryBuckets.map(bucketArn),

@@ -60,6 +60,8 @@ const SPECS = {
   inventoryCacheSeconds: integerParam(0),
   inFlightCacheSeconds: integerParam(0),
   watchMaxWaitSeconds: integerParam(60),
+  // The account table every stage of the account shares (docs/deploy.md); "" = this stage counts alone.
+  accountTable: optionalTextParam(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name or ""'),
 } as const;
 
 type Specs = typeof SPECS;

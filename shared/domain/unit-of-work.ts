@@ -25,17 +25,33 @@ export function unitKeyOf(distributionId: string, messageIds: Iterable<string>):
  * @param unitKey - from {@link unitKeyOf}
  */
 export function callerReferenceOf(unitKey: string): string {
-  return `inv-${unitKey}`;
+  return `${CALLER_REFERENCE_PREFIX}${unitKey}`;
+}
+
+const CALLER_REFERENCE_PREFIX = 'inv-';
+
+/**
+ * Whether a CallerReference is one this service makes (any stage, collector or pipeline): `inv-` and
+ * a unit key. Everything else was submitted by someone else (console, CI, another tool).
+ *
+ * @param callerReference - as CloudFront returns it
+ */
+export function isServiceCallerReference(callerReference: string): boolean {
+  return (
+    callerReference.length === CALLER_REFERENCE_PREFIX.length + UNIT_KEY_LENGTH &&
+    callerReference.startsWith(CALLER_REFERENCE_PREFIX) &&
+    /^[0-9a-f]+$/.test(callerReference.slice(CALLER_REFERENCE_PREFIX.length))
+  );
 }
 
 /**
  * A DynamoDB ClientRequestToken (1..36 chars) for one reservation attempt: the unit, the time of the
- * attempt and its exact plan. An SDK retry of the same transaction sends the same token and is
+ * attempt, its exact plan and the invocation that makes it (its lease owner). An SDK retry of the same transaction sends the same token and is
  * deduplicated; a later attempt (after a release, or a re-plan) gets a new token, so it never trips
  * IdempotentParameterMismatch. Double counting across attempts is prevented by the unit's pointer item.
  */
-export function reservationTokenOf(unitKey: string, reservedAt: number, paths: readonly string[]): string {
-  const hash = createHash('sha256').update(unitKey).update('\n').update(String(reservedAt));
+export function reservationTokenOf(unitKey: string, reservedAt: number, paths: readonly string[], owner = ''): string {
+  const hash = createHash('sha256').update(unitKey).update('\n').update(String(reservedAt)).update('\n').update(owner);
   for (const path of paths) hash.update('\n').update(path);
   return hash.digest('hex').slice(0, 36);
 }

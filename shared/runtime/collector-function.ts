@@ -5,11 +5,14 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { CloudFrontGateway } from '../adapters/cloudfront-gateway.ts';
+import { CloudFrontReconciler } from '../adapters/cloudfront-reconciler.ts';
+import { DynamoAccountLedger } from '../adapters/dynamodb-account-ledger.ts';
 import { DynamoLedger } from '../adapters/dynamodb-ledger.ts';
 import { S3KeyLister } from '../adapters/s3-key-lister.ts';
 import { SqsRetryQueue } from '../adapters/sqs-retry-queue.ts';
 import { createWatchScheduler } from '../adapters/sqs-watch-scheduler.ts';
 import { type CollectorDeps, collectBatch, type Log, type MetricSink } from '../app/collect-batch.ts';
+import { createOutsideReconciler } from '../app/reconcile-outside.ts';
 import { createRouteResolver } from '../app/resolve-routes.ts';
 import { createReservationSweeper } from '../app/sweep-reservations.ts';
 import { requireSetting, type ServiceConfig } from '../config.ts';
@@ -55,6 +58,7 @@ export function createCollectorFunction(options: {
     ledger: new DynamoLedger(clients.dynamo, {
       tableName: requireSetting(config.tableName, 'TABLE_NAME'),
       retentionDays: config.ledgerRetentionDays,
+      accountTableName: config.accountTableName,
     }),
     gateway,
     retryQueue: config.queueUrl === undefined ? undefined : new SqsRetryQueue(clients.sqs, config.queueUrl),
@@ -67,6 +71,8 @@ export function createCollectorFunction(options: {
     log: options.log,
     metrics: options.metrics,
     now,
+    // A lease as long as the sweeper's staleness: both say "no invocation can still be issuing this".
+    leaseMs: config.staleReservationSeconds * 1000,
     random: Math.random,
     ...(config.watchQueueUrl === undefined
       ? {}
@@ -82,11 +88,30 @@ export function createCollectorFunction(options: {
       log: options.log,
       now,
       staleAfterMs: config.staleReservationSeconds * 1000,
+      metrics: options.metrics,
       ...(deps.afterIssue === undefined ? {} : { afterIssue: deps.afterIssue }),
     },
     config.sweepIntervalSeconds * 1000,
   );
+  // With an account table, paths other tools submitted join the account total before the budget decides.
+  const reconciler =
+    config.accountTableName === undefined
+      ? undefined
+      : createOutsideReconciler(
+          {
+            account: new DynamoAccountLedger(clients.dynamo, {
+              accountTableName: config.accountTableName,
+              retentionDays: config.ledgerRetentionDays,
+              now,
+            }),
+            source: new CloudFrontReconciler(clients.cloudFront),
+            log: options.log,
+            now,
+          },
+          config.outsideReconcileSeconds * 1000,
+        );
   const collect = async (event: SQSEvent) => {
+    await reconciler?.reconcileIfDue();
     const results = await collectBatch(event.Records, { ...deps, routes: await resolveRoutes() });
     await sweeper.sweepIfDue();
     return results;

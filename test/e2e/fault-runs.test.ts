@@ -81,7 +81,7 @@ describe('seeded fault runs', () => {
       stack.setTime(Date.parse('2099-01-10T00:00:00Z'));
       const deletes = (bucket: string, prefix: string) =>
         buildDirectRecords(
-          { records: 3, padBytes: 0, invocations: 1 },
+          { records: 3, padBytes: 0, invocations: 1, duplicateDelivery: false },
           prefix.replaceAll('/', '-'),
           [0, 1, 2].map((i) => notification(bucket, `${prefix}/crash-isolation/${i}.html`, 'ObjectRemoved:Delete')),
           [],

@@ -61,6 +61,8 @@ export function buildCollectorDeps(options: {
   now?: () => number;
   retryQueue?: RetryQueue;
   checkpoint?: CollectorDeps['checkpoint'];
+  /** The account table the stage shares with the account's other stages. */
+  accountTableName?: string;
 }): CollectorDeps & { log: CapturedLog; metrics: ReturnType<typeof captureMetrics> } {
   const now = options.now ?? Date.now;
   return {
@@ -68,6 +70,7 @@ export function buildCollectorDeps(options: {
     ledger: new DynamoLedger(DynamoDBDocumentClient.from(options.dynamo), {
       tableName: options.tableName,
       retentionDays: 30,
+      accountTableName: options.accountTableName,
     }),
     gateway: new CloudFrontGateway(options.cloudFront, { inFlightCacheMs: 0, now }),
     retryQueue: options.retryQueue,

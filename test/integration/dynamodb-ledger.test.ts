@@ -129,5 +129,37 @@ describe('DynamoLedger', () => {
         issuedAt: entry.reservedAt + 10,
       });
     });
+
+    it('counts the paths again when the entry was released but CloudFront holds it (regression)', async () => {
+      // Prepare: released (a refused duplicate gave the paths back) while the holder's request went through.
+      const entry = buildEntry('unit-e', ['/a.html', '/b.html', '/c.html']);
+      await ledger.reserve(entry, {});
+      await ledger.release(entry);
+
+      // Act
+      await ledger.markIssued(entry, 'I3K0I21PCUYOIK', entry.reservedAt + 10);
+
+      // Assess
+      const total = (await readMonth(dynamo, tableName, MONTH)).find((item) => item.sk === 'TOTAL');
+      expect(total).toMatchObject({ paths: 3, invalidations: 1 });
+      expect(await ledger.findUnit('unit-e')).toMatchObject({ status: 'issued', invalidationId: 'I3K0I21PCUYOIK' });
+    });
+  });
+
+  describe('claim', () => {
+    it('refuses the lease to another invocation while the holder may still run, and gives it once expired', async () => {
+      // Prepare
+      const entry = buildEntry('unit-f', ['/a.html']);
+      await ledger.reserve(entry, { owner: 'holder' });
+      const lease = { owner: 'duplicate', leaseMs: 60_000 };
+
+      // Act
+      const early = await ledger.claim(entry, { ...lease, at: entry.reservedAt + 59_000 });
+      const late = await ledger.claim(entry, { ...lease, at: entry.reservedAt + 60_000 });
+
+      // Assess
+      expect([early, late]).toEqual([false, true]);
+      expect(await ledger.release(entry, { owner: 'holder' })).toBe(false);
+    });
   });
 });

@@ -1,9 +1,8 @@
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudFrontGateway } from '../../shared/adapters/cloudfront-gateway.ts';
 import { DynamoLedger } from '../../shared/adapters/dynamodb-ledger.ts';
 import { collectBatch } from '../../shared/app/collect-batch.ts';
@@ -11,16 +10,9 @@ import { InjectedCrashError } from '../../shared/app/errors.ts';
 import type { UnitStep } from '../../shared/app/issue-unit.ts';
 import { sweepReservations } from '../../shared/app/sweep-reservations.ts';
 import { type CachingEdge, startCachingEdge } from '../../shared/local/caching-edge.ts';
-import { type CloudFrontEmulator, startCloudFrontEmulator } from '../../shared/local/cloudfront-emulator/index.ts';
-import {
-  createCloudFrontClient,
-  createDynamoClient,
-  createS3Client,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  uniqueName,
-} from '../helpers/aws-clients.ts';
-import { buildCollectorDeps, captureLog, createLedgerTable, readMonth } from '../helpers/collector.ts';
+import { createS3Client, LOCAL_CREDENTIALS, LOCAL_REGION, uniqueName } from '../helpers/aws-clients.ts';
+import { buildCollectorDeps, captureLog, captureMetrics, readMonth } from '../helpers/collector.ts';
+import { useCollectorWorld } from '../helpers/collector-world.ts';
 import { buildSqsBatch } from '../helpers/events.ts';
 
 const SITE = 'E1SITE0000000A';
@@ -43,22 +35,26 @@ function entryOf(items: Record<string, unknown>[]): Record<string, unknown>[] {
 
 /**
  * Regressions the randomized fault runs (test/reliability, `npm run soak`) found, each replayed here
- * deterministically against the real adapters, DynamoDB Local and the CloudFront emulator.
+ * deterministically against the real adapters, DynamoDB Local and the CloudFront world.emulator.
  */
 describe('fault regressions', () => {
-  let emulator: CloudFrontEmulator;
-  let dynamo: DynamoDBClient;
-  let cloudFront: CloudFrontClient;
-  let tableName: string;
+  /** The emulator's clock follows the time of the last collector or sweep the test built. */
+  let clock = NOW;
+  const world = useCollectorWorld({
+    distributions: [{ id: SITE, origins: [{ id: 's', domainName: 'site-bucket.s3.us-east-1.amazonaws.com' }] }],
+    now: () => clock,
+  });
 
-  const issued = () => emulator.invalidations(SITE).reduce((sum, invalidation) => sum + invalidation.paths.length, 0);
+  const issued = () =>
+    world.emulator.invalidations(SITE).reduce((sum, invalidation) => sum + invalidation.paths.length, 0);
 
   function depsFor(options: { cloudFront?: CloudFrontClient; crashAt?: UnitStep; now?: number } = {}) {
     let crashes = options.crashAt === undefined ? 0 : 1;
+    clock = options.now ?? NOW;
     return buildCollectorDeps({
-      dynamo,
-      tableName,
-      cloudFront: options.cloudFront ?? cloudFront,
+      dynamo: world.dynamo,
+      tableName: world.tableName,
+      cloudFront: options.cloudFront ?? world.cloudFront,
       routes: ROUTES,
       now: () => options.now ?? NOW,
       checkpoint: (step) => {
@@ -70,9 +66,13 @@ describe('fault regressions', () => {
   }
 
   function sweepDeps(now: number) {
+    clock = now;
     return {
-      ledger: new DynamoLedger(DynamoDBDocumentClient.from(dynamo), { tableName, retentionDays: 30 }),
-      finder: new CloudFrontGateway(cloudFront, { inFlightCacheMs: 0, now: () => now }),
+      ledger: new DynamoLedger(DynamoDBDocumentClient.from(world.dynamo), {
+        tableName: world.tableName,
+        retentionDays: 30,
+      }),
+      finder: new CloudFrontGateway(world.cloudFront, { inFlightCacheMs: 0, now: () => now }),
       log: captureLog(),
       now: () => now,
       staleAfterMs: STALE_MS,
@@ -88,25 +88,6 @@ describe('fault regressions', () => {
     }
   }
 
-  beforeAll(async () => {
-    emulator = await startCloudFrontEmulator({
-      distributions: [{ id: SITE, origins: [{ id: 's', domainName: 'site-bucket.s3.us-east-1.amazonaws.com' }] }],
-    });
-    dynamo = createDynamoClient();
-    cloudFront = createCloudFrontClient(emulator.endpoint);
-  });
-
-  afterAll(async () => {
-    cloudFront.destroy();
-    dynamo.destroy();
-    await emulator.stop();
-  });
-
-  beforeEach(async () => {
-    emulator.reset();
-    tableName = await createLedgerTable(dynamo);
-  });
-
   describe('CreateInvalidation created, then the SDK retries were throttled', () => {
     it('counts the invalidation the first attempt created (regression)', async () => {
       // Prepare: the SDK's own retries (3 attempts) end on a throttle, which alone would read as
@@ -114,10 +95,10 @@ describe('fault regressions', () => {
       const retrying = new CloudFrontClient({
         region: LOCAL_REGION,
         credentials: LOCAL_CREDENTIALS,
-        endpoint: emulator.endpoint,
+        endpoint: world.emulator.endpoint,
       });
       const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('sdk', 6) });
-      emulator.faults
+      world.emulator.faults
         .next('CreateInvalidation', { kind: 'lostResponse', as: 'serverError' })
         .next('CreateInvalidation', { kind: 'throttle', times: 2 });
 
@@ -128,8 +109,8 @@ describe('fault regressions', () => {
       // Assess
       retrying.destroy();
       expect(results.every((result) => result.status === 'rejected')).toBe(true);
-      expect(emulator.invalidations(SITE)).toHaveLength(3);
-      expect(counted(await readMonth(dynamo, tableName, MONTH))).toBe(issued());
+      expect(world.emulator.invalidations(SITE)).toHaveLength(3);
+      expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(issued());
     });
   });
 
@@ -139,13 +120,13 @@ describe('fault regressions', () => {
       const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('crash', 8) });
       await collectBatch(records, depsFor({ crashAt: 'after-reserve' }));
       await regroup(records, NOW + 60_000);
-      const overCounted = counted(await readMonth(dynamo, tableName, MONTH));
+      const overCounted = counted(await readMonth(world.dynamo, world.tableName, MONTH));
 
       // Act
       const result = await sweepReservations(sweepDeps(NOW + 60_000 + STALE_MS + 1));
 
       // Assess
-      const items = await readMonth(dynamo, tableName, MONTH);
+      const items = await readMonth(world.dynamo, world.tableName, MONTH);
       expect(overCounted).toBeGreaterThan(issued());
       expect(result).toEqual({ issued: 0, released: 1, closed: 2, deferred: 0 });
       expect(counted(items)).toBe(issued());
@@ -161,16 +142,16 @@ describe('fault regressions', () => {
     it('is marked issued by the sweep when CloudFront created it and the answer was lost (regression)', async () => {
       // Prepare
       const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('lost', 8) });
-      emulator.faults.next('CreateInvalidation', { kind: 'lostResponse', as: 'reset' });
+      world.emulator.faults.next('CreateInvalidation', { kind: 'lostResponse', as: 'reset' });
       await collectBatch(records, depsFor());
       await regroup(records, NOW + 60_000);
-      const [created] = emulator.invalidations(SITE);
+      const [created] = world.emulator.invalidations(SITE);
 
       // Act
       const result = await sweepReservations(sweepDeps(NOW + 60_000 + STALE_MS + 1));
 
       // Assess
-      const items = await readMonth(dynamo, tableName, MONTH);
+      const items = await readMonth(world.dynamo, world.tableName, MONTH);
       expect(result).toEqual({ issued: 1, released: 0, closed: 2, deferred: 0 });
       expect(counted(items)).toBe(issued());
       expect(entryOf(items).find((item) => item.callerReference === created?.callerReference)).toMatchObject({
@@ -183,12 +164,15 @@ describe('fault regressions', () => {
       // Prepare: the sweep has read the stale reservation and its lease...
       const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('lease', 4) });
       await collectBatch(records, depsFor({ crashAt: 'after-reserve' }));
-      const ledger = new DynamoLedger(DynamoDBDocumentClient.from(dynamo), { tableName, retentionDays: 30 });
+      const ledger = new DynamoLedger(DynamoDBDocumentClient.from(world.dynamo), {
+        tableName: world.tableName,
+        retentionDays: 30,
+      });
       const [open] = await ledger.openReservations(MONTH, NOW + STALE_MS);
       const entry = open?.entry;
       if (open === undefined || entry === undefined) throw new Error('expected an open reservation, got none');
       // ...then a retry of the same messages claims it to issue it.
-      await ledger.claim(entry, NOW + STALE_MS + 5);
+      await ledger.claim(entry, { owner: 'retry', at: NOW + STALE_MS + 5, leaseMs: STALE_MS });
 
       // Act
       const released = await ledger.release(entry, { lease: open.lease });
@@ -196,28 +180,54 @@ describe('fault regressions', () => {
       // Assess
       expect(released).toBe(false);
       expect((await ledger.findUnit(entry.unitKey))?.status).toBe('reserved');
-      expect(counted(await readMonth(dynamo, tableName, MONTH))).toBe(entry.plan.paths.length);
+      expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(entry.plan.paths.length);
     });
 
-    it('is left for a later sweep when CloudFront holds more invalidations than one sweep searches', async () => {
-      // Prepare: an orphan, then 101 invalidations of other tools on the same distribution.
-      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('busy', 4) });
-      await collectBatch(records, depsFor({ crashAt: 'after-reserve' }));
+    /** 101 invalidations of other tools on the site, created at `at` (more than one sweep looks up). */
+    async function consoleInvalidations(at: number): Promise<void> {
+      clock = at;
       for (let i = 0; i <= 100; i++) {
-        await cloudFront.send(
+        await world.cloudFront.send(
           new CreateInvalidationCommand({
             DistributionId: SITE,
             InvalidationBatch: { CallerReference: `console-${i}`, Paths: { Quantity: 1, Items: [`/other-${i}`] } },
           }),
         );
       }
+    }
+
+    it('is settled when 100+ newer invalidations follow it on a busy distribution (regression)', async () => {
+      // Prepare: an orphan, then 101 invalidations of other tools well after its last possible attempt.
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('busy', 4) });
+      await collectBatch(records, depsFor({ crashAt: 'after-reserve' }));
+      await consoleInvalidations(NOW + 2 * STALE_MS);
 
       // Act
-      const result = await sweepReservations(sweepDeps(NOW + STALE_MS + 1));
+      const deps = { ...sweepDeps(NOW + 3 * STALE_MS), metrics: captureMetrics() };
+      const result = await sweepReservations(deps);
+
+      // Assess
+      expect(result).toEqual({ issued: 0, released: 1, closed: 0, deferred: 0 });
+      expect(deps.metrics.values.get('StuckReservations')).toBe(0);
+      expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(0);
+    });
+
+    it('is left for a later sweep, and reported stuck, when its own window holds 100+ invalidations', async () => {
+      // Prepare: an orphan, then 101 invalidations of other tools within a minute of it.
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('busy', 4) });
+      await collectBatch(records, depsFor({ crashAt: 'after-reserve' }));
+      await consoleInvalidations(NOW + 60_000);
+
+      // Act
+      const deps = { ...sweepDeps(NOW + STALE_MS + 60_001), metrics: captureMetrics() };
+      const result = await sweepReservations(deps);
 
       // Assess
       expect(result).toEqual({ issued: 0, released: 0, closed: 0, deferred: 1 });
-      expect(entryOf(await readMonth(dynamo, tableName, MONTH)).map((item) => item.status)).toEqual(['reserved']);
+      expect(deps.metrics.values.get('StuckReservations')).toBe(1);
+      expect(entryOf(await readMonth(world.dynamo, world.tableName, MONTH)).map((item) => item.status)).toEqual([
+        'reserved',
+      ]);
     });
 
     it('is left alone by the sweep while it is younger than the staleness (regression)', async () => {
@@ -230,7 +240,9 @@ describe('fault regressions', () => {
 
       // Assess
       expect(result).toEqual({ issued: 0, released: 0, closed: 0, deferred: 0 });
-      expect(entryOf(await readMonth(dynamo, tableName, MONTH)).map((item) => item.status)).toEqual(['reserved']);
+      expect(entryOf(await readMonth(world.dynamo, world.tableName, MONTH)).map((item) => item.status)).toEqual([
+        'reserved',
+      ]);
     });
   });
 });

@@ -328,7 +328,7 @@ describe('serverless package', () => {
       }
     });
 
-    it('alarms to the topic on DLQ depth, collector errors and throttles, deferred work and the budget', () => {
+    it('alarms to the topic on DLQ depth, collector errors and throttles, deferred work, stuck reservations and the budget', () => {
       // Act
       const alarms = Object.fromEntries(
         idsOfType(template(), 'AWS::CloudWatch::Alarm').map((id) => [id, properties(id)] as const),
@@ -340,6 +340,7 @@ describe('serverless package', () => {
         'CollectorErrorsAlarm',
         'CollectorThrottlesAlarm',
         'DeferredAlarm',
+        'StuckReservationsAlarm',
         'WatchDlqAlarm',
       ]);
       for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
@@ -355,6 +356,11 @@ describe('serverless package', () => {
         { Name: 'service', Value: 'collector' },
         { Name: 'stage', Value: stage },
       ];
+      expect(alarms.StuckReservationsAlarm).toMatchObject({
+        Namespace: METRICS_NAMESPACE,
+        MetricName: 'StuckReservations',
+        Dimensions: serviceDimensions,
+      });
       expect(alarms.DeferredAlarm).toMatchObject({
         Namespace: METRICS_NAMESPACE,
         MetricName: 'Deferred',

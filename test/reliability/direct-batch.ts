@@ -64,7 +64,7 @@ export function buildDirectRecords(
 export async function deliverDirect(
   stack: LocalStack,
   records: readonly SQSRecord[],
-  options: { invocations: number; maxReceiveCount: number; rng: Rng },
+  options: { invocations: number; maxReceiveCount: number; rng: Rng; duplicateDelivery?: boolean },
 ): Promise<DirectOutcome> {
   const eventBytes = Buffer.byteLength(JSON.stringify({ Records: records }));
   const everFailed = new Set<string>();
@@ -73,7 +73,9 @@ export async function deliverDirect(
   let crashedInvocations = 0;
   for (let receive = 1; receive <= options.maxReceiveCount && pending.length > 0; receive++) {
     if (receive > 1) await sleep(options.rng.int(500, 1500));
-    const groups = split(options.rng.shuffle(pending), options.invocations, options.rng);
+    const parts = split(options.rng.shuffle(pending), options.invocations, options.rng);
+    // Duplicate delivery: every group also goes to a second invocation at the same moment.
+    const groups = receive === 1 && options.duplicateDelivery === true ? [...parts, ...parts] : parts;
     const failed = await Promise.all(
       groups.map(async (group) => {
         invocations++;
@@ -89,7 +91,8 @@ export async function deliverDirect(
         }
       }),
     );
-    pending = failed.flat();
+    // A record failed by either copy comes back (once): the stricter reading of a duplicate delivery.
+    pending = [...new Map(failed.flat().map((record) => [record.messageId, record])).values()];
   }
   return {
     records: records.length,

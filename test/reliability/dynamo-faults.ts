@@ -16,8 +16,8 @@ export type DynamoFaultRates = Partial<Readonly<Record<DynamoFaultKind, number>>
 export interface DynamoFaults {
   /** Faults from now on, drawn from `rng` (`null`: off). */
   set(rates: DynamoFaultRates | null, rng?: Rng): void;
-  /** Faults injected so far, by kind. */
-  readonly injected: Map<DynamoFaultKind, number>;
+  /** Faults injected so far, by kind (`throttle:transaction` for a throttled TransactWriteItems). */
+  readonly injected: Map<string, number>;
 }
 
 const WRITES = new Set(['TransactWriteItemsCommand', 'UpdateItemCommand', 'PutItemCommand', 'DeleteItemCommand']);
@@ -26,7 +26,9 @@ const WRITES = new Set(['TransactWriteItemsCommand', 'UpdateItemCommand', 'PutIt
  * Adds fault injection to a DynamoDB client, inside the SDK's retry loop (each attempt draws):
  * - `conflict`: a write is refused before it runs, as DynamoDB does when transactions collide
  *   (TransactionCanceledException with TransactionConflict, or TransactionConflictException);
- * - `throttle`: ProvisionedThroughputExceededException before the request runs (the SDK retries it);
+ * - `throttle`: ProvisionedThroughputExceededException before a single write runs (the SDK retries it);
+ *   a transaction is throttled as DynamoDB really does it: TransactionCanceledException whose
+ *   cancellation reasons say ThrottlingError (not retried by the SDK: the ledger must cope);
  * - `lostResponse`: a write runs, then its answer is lost (a timeout), so the caller cannot tell.
  * Reads are never faulted: the run's observations go through another client anyway.
  *
@@ -35,7 +37,7 @@ const WRITES = new Set(['TransactWriteItemsCommand', 'UpdateItemCommand', 'PutIt
 export function installDynamoFaults(client: DynamoDBClient): DynamoFaults {
   let rates: DynamoFaultRates | null = null;
   let rng: Rng | undefined;
-  const injected = new Map<DynamoFaultKind, number>();
+  const injected = new Map<string, number>();
   const draw = (): DynamoFaultKind | null => {
     if (rates === null || rng === undefined) return null;
     let threshold = rng.next();
@@ -50,10 +52,10 @@ export function installDynamoFaults(client: DynamoDBClient): DynamoFaults {
       const command = String(context.commandName ?? '');
       const fault = WRITES.has(command) ? draw() : null;
       if (fault === null) return next(args);
-      injected.set(fault, (injected.get(fault) ?? 0) + 1);
-      if (fault === 'throttle') {
-        throw new ProvisionedThroughputExceededException({ message: 'injected throttle', $metadata: {} });
-      }
+      const transaction = command === 'TransactWriteItemsCommand';
+      const label = fault === 'throttle' && transaction ? 'throttle:transaction' : fault;
+      injected.set(label, (injected.get(label) ?? 0) + 1);
+      if (fault === 'throttle') throw transaction ? throttledTransaction() : throttled();
       if (fault === 'conflict') throw conflictFor(command);
       await next(args);
       throw Object.assign(new Error('injected: the response was lost'), { name: 'TimeoutError', $metadata: {} });
@@ -78,5 +80,21 @@ function conflictFor(command: string): Error {
       'Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]',
     $metadata: {},
     CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
+  });
+}
+
+function throttled(): Error {
+  return new ProvisionedThroughputExceededException({ message: 'injected throttle', $metadata: {} });
+}
+
+/** https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html (ThrottlingError). */
+function throttledTransaction(): Error {
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [None, ThrottlingError]',
+    $metadata: {},
+    CancellationReasons: [
+      { Code: 'None' },
+      { Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity of your table or index.' },
+    ],
   });
 }

@@ -90,6 +90,7 @@ export async function startDirect(faults: FaultStack, scenario: Scenario, rng: R
   const junkIds = new Set(records.slice(copies.length, copies.length + junk.length).map((record) => record.messageId));
   const outcome = await deliverDirect(faults.stack, records, {
     invocations: scenario.direct.invocations,
+    duplicateDelivery: scenario.direct.duplicateDelivery,
     maxReceiveCount: faults.stack.settings.maxReceiveCount,
     rng: directRng,
   });

@@ -28,6 +28,8 @@ export interface RunObservation {
   readonly capMax: number;
   /** Injected faults, one entry each, as `service:kind`. */
   readonly faultsInjected: readonly string[];
+  /** CreateInvalidation answers InvalidationBatchAlreadyExists during the run (a CallerReference reused with other paths). */
+  readonly alreadyExists: number;
   readonly crashes: number;
   readonly quotaFilled: boolean;
   readonly deferred: number;
@@ -50,6 +52,8 @@ export interface RunFigures {
   readonly deadLetters: number;
   /** Dead letters by the last failure logged for them (error name). */
   readonly deadLetterReasons: Readonly<Record<string, number>>;
+  /** Dead letters (not poison) whose last failure is not an allowed kind: each one breaks invariant 1. */
+  readonly unexpectedDeadLetters: number;
   readonly doubleCountedPaths: number;
   readonly missingPaths: number;
   readonly lostMessages: number;
@@ -77,6 +81,7 @@ export function emptyFigures(): RunFigures {
     deadLetteredObjects: 0,
     deadLetters: 0,
     deadLetterReasons: {},
+    unexpectedDeadLetters: 0,
     doubleCountedPaths: 0,
     missingPaths: 0,
     lostMessages: 0,
@@ -124,6 +129,7 @@ export function checkInvariants(run: RunObservation): { figures: RunFigures; vio
       deadLetteredObjects: freshness.deadLettered,
       deadLetters: run.deadLetters.length,
       deadLetterReasons: deadLetterReasons(run),
+      unexpectedDeadLetters: checkDeadLetterKinds(run, violations),
       doubleCountedPaths: counting.double,
       missingPaths: counting.missing,
       lostMessages: freshness.lost,
@@ -248,7 +254,12 @@ function checkReferences(run: RunObservation, violations: string[]): number {
     duplicates++;
     violations.push(`CallerReference ${key} was issued ${count} times`);
   }
-  return duplicates;
+  // CloudFront refuses a CallerReference sent again with another batch: that answer means the service
+  // reused one for different paths, which the count of created invalidations alone cannot show.
+  if (run.alreadyExists > 0) {
+    violations.push(`CloudFront answered InvalidationBatchAlreadyExists ${run.alreadyExists} times, expected never`);
+  }
+  return duplicates + run.alreadyExists;
 }
 
 /** Invariant 5: junk is logged with its message id and acknowledged, never failed. */
@@ -287,6 +298,7 @@ function faultFigures(run: RunObservation): Record<string, number> {
   add('duplicate notifications', run.scenario.duplicates.length);
   add('poison messages', run.poison.size + (run.direct?.junkIds.size ?? 0));
   add('direct batches', run.direct === null ? 0 : 1);
+  add('same ids to two invocations at once', run.scenario.direct?.duplicateDelivery === true ? 1 : 0);
   add('10,000-record batches', (run.direct?.records ?? 0) >= 10_000 ? 1 : 0);
   for (const line of run.logs) {
     const reason = String(line.extra.reason ?? '');
@@ -297,11 +309,39 @@ function faultFigures(run: RunObservation): Record<string, number> {
   return figures;
 }
 
-function deadLetterReasons(run: RunObservation): Record<string, number> {
+/**
+ * Last failures a dead letter may have: the hard cap deferred its work (the month is spent; it waits for
+ * a person or the next month). Any other last failure (a CloudFront or DynamoDB error that outlived
+ * every retry, a crash) means the service gave up on work it should have finished.
+ */
+const ALLOWED_DEAD_LETTER_ERRORS: ReadonlySet<string> = new Set(['DeferredError']);
+
+/** Invariant 1, second half: every dead letter that is not poison died of an allowed kind. */
+function checkDeadLetterKinds(run: RunObservation, violations: string[]): number {
+  const last = lastFailures(run);
+  let unexpected = 0;
+  for (const letter of run.deadLetters) {
+    if (run.poison.has(letter.messageId)) continue;
+    const reason = last.get(letter.messageId) ?? 'none logged';
+    if (ALLOWED_DEAD_LETTER_ERRORS.has(reason)) continue;
+    unexpected++;
+    violations.push(
+      `dead letter ${letter.messageId}: last failure ${reason}, expected one of ${[...ALLOWED_DEAD_LETTER_ERRORS].join(', ')}`,
+    );
+  }
+  return unexpected;
+}
+
+function lastFailures(run: RunObservation): Map<string, string> {
   const last = new Map<string, string>();
   for (const line of run.logs) {
     if (line.message === 'record failed') last.set(String(line.extra.messageId), String(line.extra.error));
   }
+  return last;
+}
+
+function deadLetterReasons(run: RunObservation): Record<string, number> {
+  const last = lastFailures(run);
   const reasons: Record<string, number> = {};
   for (const letter of run.deadLetters) {
     const reason = last.get(letter.messageId) ?? 'none logged';

@@ -67,6 +67,7 @@ export async function runScenario(
   const before = await snapshot(faults, month);
   const logStart = stack.logs.length;
   const faultStart = stack.emulator.faults.injected().length;
+  const requestStart = stack.emulator.requests().length;
   const deliveredStart = stack.bridge.delivered();
   const crashesBefore = sumOf(faults.crashes.values());
   const deferredBefore = stack.metrics.get('Deferred') ?? 0;
@@ -146,6 +147,10 @@ export async function runScenario(
         Array.from<string>({ length: count - (dynamoBefore.get(kind) ?? 0) }).fill(`dynamodb:${kind}`),
       ),
     ],
+    alreadyExists: stack.emulator
+      .requests()
+      .slice(requestStart)
+      .filter((request) => request.errorCode === 'InvalidationBatchAlreadyExists').length,
     crashes: sumOf(faults.crashes.values()) - crashesBefore,
     quotaFilled: filled,
     deferred: (stack.metrics.get('Deferred') ?? 0) - deferredBefore,

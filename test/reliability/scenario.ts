@@ -53,6 +53,11 @@ export interface DirectBatch {
   readonly padBytes: number;
   /** Invocations that split the batch and run at once (two pollers racing). */
   readonly invocations: number;
+  /**
+   * SQS at-least-once: the first delivery hands every group to two invocations at once, the same
+   * message ids to both (they race for the same units of work).
+   */
+  readonly duplicateDelivery: boolean;
 }
 
 /** Everything one seeded run does. */
@@ -235,7 +240,12 @@ function drawCloudFrontFaults(rng: Rng): CloudFrontFaults {
 }
 
 function drawDirect(rng: Rng, loadRate: number): DirectBatch | null {
-  if (rng.chance(loadRate)) return { records: 10_000, padBytes: 480, invocations: 1 };
-  if (rng.chance(0.3)) return { records: rng.int(20, 400), padBytes: rng.int(0, 2000), invocations: rng.int(2, 3) };
-  return null;
+  if (rng.chance(loadRate)) return { records: 10_000, padBytes: 480, invocations: 1, duplicateDelivery: false };
+  if (!rng.chance(0.3)) return null;
+  return {
+    records: rng.int(20, 400),
+    padBytes: rng.int(0, 2000),
+    invocations: rng.int(2, 3),
+    duplicateDelivery: rng.chance(0.6),
+  };
 }

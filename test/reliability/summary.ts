@@ -35,6 +35,7 @@ export function summarize(reports: readonly RunReport[]): FaultRunSummary {
     deadLetteredObjects: sum((r) => r.figures.deadLetteredObjects),
     deadLetters: sum((r) => r.figures.deadLetters),
     deadLetterReasons: merge((r) => r.figures.deadLetterReasons),
+    unexpectedDeadLetters: sum((r) => r.figures.unexpectedDeadLetters),
     doubleCountedPaths: sum((r) => r.figures.doubleCountedPaths),
     missingPaths: sum((r) => r.figures.missingPaths),
     lostMessages: sum((r) => r.figures.lostMessages),
@@ -68,7 +69,7 @@ export function formatSummary(summary: FaultRunSummary, seconds: number): string
     ...Object.entries(summary.faults)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([kind, count]) => `  ${kind.padEnd(46)}${count}`),
-    `stale objects               ${summary.staleObjects}`,
+    `stale objects               ${summary.staleObjects}, stale, waiting (pending/DLQ) ${summary.deadLetteredObjects}`,
     `dead-lettered objects       ${summary.deadLetteredObjects} (in the DLQ with a logged reason; ${summary.deadLetters} dead letters)`,
     ...Object.entries(summary.deadLetterReasons).map(
       ([reason, count]) => `  last failure ${reason.padEnd(34)}${count}`,
@@ -88,4 +89,25 @@ export function formatSummary(summary: FaultRunSummary, seconds: number): string
     lines.push(`FAILED seed ${failure.seed}: ${failure.violations.slice(0, 5).join('; ')}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The soak's last line, one figure each, for scripts and CI to read:
+ * `soak: runs N, stale 0, waiting W, unexpected-dead-letters 0, lost 0, double-counted 0, under-counted 0, cap-breaches 0`.
+ * `stale` is stale at the edge with nothing waiting for it; `waiting` is stale with its change in the DLQ
+ * (or, once there is one, the pending set) for an allowed reason.
+ *
+ * @param summary - from {@link summarize}
+ */
+export function formatFinalLine(summary: FaultRunSummary): string {
+  return [
+    `soak: runs ${summary.runs}`,
+    `stale ${summary.staleObjects}`,
+    `waiting ${summary.deadLetteredObjects}`,
+    `unexpected-dead-letters ${summary.unexpectedDeadLetters}`,
+    `lost ${summary.lostMessages}`,
+    `double-counted ${summary.doubleCountedPaths}`,
+    `under-counted ${summary.missingPaths}`,
+    `cap-breaches ${summary.capBreaches}`,
+  ].join(', ');
 }

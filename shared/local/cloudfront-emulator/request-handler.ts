@@ -17,6 +17,8 @@ export interface RecordedRequest {
   readonly fault: FaultKind | null;
   /** null when the connection was dropped instead of answered. */
   readonly status: number | null;
+  /** CloudFront's error code of an error answer (e.g. `InvalidationBatchAlreadyExists`), else null. */
+  readonly errorCode: string | null;
 }
 
 /** What the handler needs; read on every request so `reset()` can swap the state. */
@@ -68,6 +70,8 @@ async function handleRequest(
     operation: route?.operation ?? null,
     fault: fault?.kind ?? null,
     status: outcome === 'drop' ? null : outcome.status,
+    errorCode:
+      outcome === 'drop' || outcome.status < 400 ? null : (/<Code>([^<]+)<\/Code>/.exec(outcome.body)?.[1] ?? null),
   });
   write(response, outcome, requestId);
 }

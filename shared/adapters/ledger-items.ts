@@ -1,0 +1,146 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { LedgerEntry, StoredPlan } from '../app/ports.ts';
+import { LEDGER_KEYS } from './ledger-table.ts';
+
+/** One item of a TransactWriteItems request. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Attribute of the reservation lease: when its holder reserved or last claimed the entry. */
+export const CLAIMED_AT = 'claimedAt';
+/** Attribute of the reservation lease: the invocation that holds it (absent: nobody, anyone may claim). */
+export const LEASE_OWNER = 'leaseOwner';
+
+/** Attribute set when an attempt to issue the entry ended in doubt (CloudFront may have created it). */
+export const IN_DOUBT = 'inDoubt';
+
+interface CounterDelta {
+  paths: number;
+  exactPaths: number;
+  wildcardPaths: number;
+  invalidations: number;
+  changedObjects: number;
+}
+
+function counterDelta(entry: LedgerEntry, sign: 1 | -1): CounterDelta {
+  return {
+    paths: sign * entry.plan.paths.length,
+    exactPaths: sign * entry.plan.exactPaths,
+    wildcardPaths: sign * entry.plan.wildcardPaths,
+    invalidations: sign,
+    changedObjects: sign * entry.changedObjects,
+  };
+}
+
+/**
+ * The four counter updates of an entry's paths in `month` (account total, distribution, day total,
+ * day x distribution): ADD `sign` x its figures. With `hardCap`, the total's update passes only while
+ * the month stays within the cap (the race-free cap check).
+ */
+export function counterUpdates(
+  tables: CounterTables,
+  entry: LedgerEntry,
+  at: { readonly month: string; readonly day: number },
+  sign: 1 | -1,
+  hardCap: number | undefined,
+): TransactItem[] {
+  const delta = counterDelta(entry, sign);
+  const monthPk = LEDGER_KEYS.monthPk(at.month);
+  const stage = [
+    LEDGER_KEYS.totalSk,
+    LEDGER_KEYS.distributionSk(entry.distributionId),
+    LEDGER_KEYS.dayTotalSk(at.day),
+    LEDGER_KEYS.dayDistributionSk(at.day, entry.distributionId),
+  ].map((sk) => ({ Update: counterUpdate(tables.tableName, monthPk, sk, delta, undefined) }));
+  const account = tables.accountTableName;
+  // The capped counter goes first: the account-wide one when stages share it, else the stage's total.
+  const capped =
+    account === undefined
+      ? counterUpdate(tables.tableName, monthPk, LEDGER_KEYS.totalSk, delta, hardCap)
+      : counterUpdate(account, LEDGER_KEYS.accountPk(at.month), LEDGER_KEYS.totalSk, delta, hardCap);
+  return [{ Update: capped }, ...(account === undefined ? stage.slice(1) : stage)];
+}
+
+/** The stage's table, and the account table every stage of the account shares (when configured). */
+export interface CounterTables {
+  readonly tableName: string;
+  readonly accountTableName?: string | undefined;
+}
+
+function counterUpdate(tableName: string, pk: string, sk: string, delta: CounterDelta, hardCap: number | undefined) {
+  const names: Record<string, string> = {};
+  const values: Record<string, number> = {};
+  const adds: string[] = [];
+  for (const [field, amount] of Object.entries(delta)) {
+    names[`#${field}`] = field;
+    values[`:${field}`] = amount;
+    adds.push(`#${field} :${field}`);
+  }
+  const update = {
+    TableName: tableName,
+    Key: { pk, sk },
+    UpdateExpression: `ADD ${adds.join(', ')}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+  if (hardCap === undefined) return update;
+  // Passes only while paths + new <= cap, i.e. paths <= cap - new.
+  return {
+    ...update,
+    ConditionExpression: 'attribute_not_exists(#paths) OR #paths <= :capLeft',
+    ExpressionAttributeValues: { ...values, ':capLeft': hardCap - delta.paths },
+  };
+}
+
+/** The lease attributes of a new reservation held by `owner` (none without an owner). */
+export function leaseOf(owner: string | undefined, at: number): Record<string, unknown> {
+  return owner === undefined ? {} : { [LEASE_OWNER]: owner, [CLAIMED_AT]: at };
+}
+
+/** The ledger item of an entry (without TTL and lease). */
+export function toItem(entry: LedgerEntry): Record<string, unknown> {
+  const { plan, ...rest } = entry;
+  return {
+    pk: LEDGER_KEYS.monthPk(entry.month),
+    sk: LEDGER_KEYS.entrySk(entry.unitKey),
+    ...rest,
+    // Paths are stored gzipped: a 3,000-path plan stays far below the 400 KB item limit.
+    pathsGz: gzipSync(JSON.stringify(plan.paths)),
+    pathCount: plan.paths.length,
+    exactPaths: plan.exactPaths,
+    wildcardPaths: plan.wildcardPaths,
+    changed: plan.changed,
+    collateral: plan.collateral,
+  };
+}
+
+/** Reads a ledger item back into an entry (the ledger, the report and the watcher). */
+export function toEntry(item: Record<string, unknown>): LedgerEntry {
+  const paths = JSON.parse(gunzipSync(item.pathsGz as Uint8Array).toString('utf8')) as string[];
+  const plan: StoredPlan = {
+    paths,
+    exactPaths: Number(item.exactPaths),
+    wildcardPaths: Number(item.wildcardPaths),
+    changed: Number(item.changed),
+    collateral: item.collateral === null || item.collateral === undefined ? null : Number(item.collateral),
+  };
+  const optionalNumber = (name: string) => (typeof item[name] === 'number' ? { [name]: item[name] } : {});
+  return {
+    unitKey: String(item.unitKey),
+    month: String(item.month),
+    day: Number(item.day),
+    distributionId: String(item.distributionId),
+    callerReference: String(item.callerReference),
+    status: item.status as LedgerEntry['status'],
+    plan,
+    messageCount: Number(item.messageCount),
+    changedObjects: Number(item.changedObjects),
+    source: item.source as LedgerEntry['source'],
+    reservedAt: Number(item.reservedAt),
+    ...optionalNumber('firstEventAt'),
+    ...optionalNumber('issuedAt'),
+    ...optionalNumber('completedAt'),
+    ...optionalNumber('latencyMs'),
+    ...(typeof item.invalidationId === 'string' ? { invalidationId: item.invalidationId } : {}),
+  };
+}
