@@ -1,4 +1,9 @@
-import { NOTIFICATION_EVENTS, notificationIdPrefix, notificationPrefixes } from './bucket-notifications.ts';
+import {
+  encodeFilterValue,
+  NOTIFICATION_EVENTS,
+  notificationIdPrefix,
+  notificationPrefixes,
+} from './bucket-notifications.ts';
 import { StageParamsError } from './errors.ts';
 import type { CfnValue } from './stack-values.ts';
 import type { StageParams } from './stage-params.ts';
@@ -47,6 +52,7 @@ export function bucketResources(params: StageParams, service: string): Record<st
         Bucket: bucket,
         QueueArn: queueArn,
         IdPrefix: notificationIdPrefix(service, params.stage),
+        Stage: params.stage,
         Prefixes: notificationPrefixes(params.routes, bucket),
       },
     };
@@ -67,7 +73,8 @@ function bucketPolicy(bucket: string): unknown {
           {
             Sid: 'ExistingBucketNotifications',
             Effect: 'Allow',
-            Action: ['s3:GetBucketNotification', 's3:PutBucketNotification'],
+            // GetBucketLocation: the custom resource checks the bucket's region before it writes.
+            Action: ['s3:GetBucketLocation', 's3:GetBucketNotification', 's3:PutBucketNotification'],
             Resource: bucketArn(bucket),
           },
         ],
@@ -81,7 +88,9 @@ function createdBucket(bucket: string, prefixes: readonly string[], queueArn: un
     NOTIFICATION_EVENTS.map((event) => ({
       Event: event,
       Queue: queueArn,
-      ...(prefix === '' ? {} : { Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: prefix }] } } }),
+      ...(prefix === ''
+        ? {}
+        : { Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: encodeFilterValue(prefix) }] } } }),
     })),
   );
   return {
