@@ -95,8 +95,10 @@ function createdBucket(bucket: string, prefixes: readonly string[], queueArn: un
   );
   return {
     Type: 'AWS::S3::Bucket',
-    // Content outlives the stack: `serverless remove` keeps the bucket.
-    DeletionPolicy: 'Retain',
+    // Content outlives the stack: `serverless remove` keeps the bucket. The rollback of the deploy that
+    // created it deletes it (still empty), so the next attempt can create the fixed name again.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
+    DeletionPolicy: 'RetainExceptOnCreate',
     UpdateReplacePolicy: 'Retain',
     DependsOn: ['ChangeQueuePolicy'],
     Properties: {

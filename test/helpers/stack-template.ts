@@ -13,6 +13,7 @@ export interface CfnResource {
   readonly DependsOn?: string | readonly string[];
   readonly Condition?: string;
   readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
 }
 
 /** An IAM policy statement after conditions are applied. */

@@ -6,7 +6,7 @@ import { ledgerTableDefinition, TTL_ATTRIBUTE } from '../../shared/adapters/ledg
 import { ENV, readConfig } from '../../shared/config.ts';
 import { NOTIFICATION_EVENTS } from '../../shared/deploy/bucket-notifications.ts';
 import { readStageParams, type StageParams } from '../../shared/deploy/stage-params.ts';
-import { METRICS_NAMESPACE } from '../../shared/runtime/observability.ts';
+import { BUDGET_METRIC_SERVICE, METRICS_NAMESPACE } from '../../shared/runtime/observability.ts';
 import { type PackagedStage, packageStage } from '../helpers/stack-package.ts';
 import {
   arnOf,
@@ -153,13 +153,15 @@ describe('serverless package', () => {
       ]);
     });
 
-    it('keeps the ledger on demand, encrypted, recoverable, expiring and retained', () => {
+    it('keeps the ledger on demand, encrypted, recoverable, expiring and retained except by a failed create', () => {
       // Prepare
       const keys = ledgerTableDefinition('any');
       // Act
       const table = resourceOf(template(), 'LedgerTable');
       // Assess
-      expect(table.DeletionPolicy).toBe('Retain');
+      // Kept by `serverless remove`, deleted by the rollback of the deploy that created it.
+      expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
       expect(table.Properties).toMatchObject({
         TableName: `invalidator-${stage}-ledger`,
         BillingMode: 'PAY_PER_REQUEST',
@@ -303,7 +305,11 @@ describe('serverless package', () => {
       // Assess
       expect(created.map((bucket) => bucket.Properties.BucketName)).toEqual([...params.createBuckets].sort());
       for (const bucket of created) {
-        expect(bucket).toMatchObject({ DeletionPolicy: 'Retain', DependsOn: ['ChangeQueuePolicy'] });
+        expect(bucket).toMatchObject({
+          DeletionPolicy: 'RetainExceptOnCreate',
+          UpdateReplacePolicy: 'Retain',
+          DependsOn: ['ChangeQueuePolicy'],
+        });
         const entries = bucket.Properties.NotificationConfiguration.QueueConfigurations as { Event: string }[];
         expect(entries.map((entry) => entry.Event)).toEqual(expect.arrayContaining([...NOTIFICATION_EVENTS]));
         expect(entries.every((entry) => JSON.stringify(entry).includes('"ChangeQueue"'))).toBe(true);
@@ -363,7 +369,10 @@ describe('serverless package', () => {
       expect(alarms.BudgetAlarm).toMatchObject({
         Namespace: METRICS_NAMESPACE,
         MetricName: 'BudgetLeft',
-        Dimensions: serviceDimensions,
+        Dimensions: [
+          { Name: 'service', Value: BUDGET_METRIC_SERVICE },
+          { Name: 'stage', Value: stage },
+        ],
       });
       expect(resourceOf(template(), 'AlertEmailSubscription').Condition).toBe('HasAlarmEmail');
     });
@@ -387,6 +396,17 @@ describe('serverless package', () => {
       JSON.parse(resourceOf(auto.template, 'CollectorLambdaFunction').Properties.Environment.Variables.ROUTES),
     ).toEqual(AUTO_ROUTES);
   });
+
+  it('refuses to package a stage whose IAM role names would pass 64 characters, naming the limit', async () => {
+    // Prepare
+    const stage = 'feature-branch-with-a-long-name';
+    // Act
+    const packaging = packageStage(stage, join(outDir, 'long'), { routes: JSON.stringify(AUTO_ROUTES) });
+    // Assess
+    await expect(packaging).rejects.toThrow(
+      /IAM role name invalidator-feature-branch-with-a-long-name-\w+-us-east-1 .*expected at most 64 \(the IAM role name limit\); use a stage name at most 28 characters/,
+    );
+  }, 90_000);
 
   it('names the resources of dev and prod apart', () => {
     // Prepare
