@@ -28,6 +28,8 @@ export interface NotificationProperties {
   readonly prefixes: readonly string[];
   /** The stage, named in messages; stacks deployed before it was a property derive it from the Id prefix. */
   readonly stage: string;
+  /** `notifications` (queue entries of ours) or `eventbridge` (the bucket's EventBridge switch on, no entries). */
+  readonly delivery: 'notifications' | 'eventbridge';
 }
 
 /** Who may own the bucket: every call carries ExpectedBucketOwner, so S3 refuses another account's bucket. */
@@ -63,7 +65,18 @@ export function readNotificationProperties(properties: Readonly<Record<string, u
   const idPrefix = text('IdPrefix');
   const stage =
     typeof properties.Stage === 'string' && properties.Stage !== '' ? properties.Stage : idPrefix.split(':')[1];
-  return { bucket: text('Bucket'), queueArn: text('QueueArn'), idPrefix, prefixes, stage: stage || 'your-stage' };
+  const delivery = properties.Delivery ?? 'notifications';
+  if (delivery !== 'notifications' && delivery !== 'eventbridge') {
+    throw new CustomResourceRequestError(`Delivery: expected notifications or eventbridge, got ${String(delivery)}`);
+  }
+  return {
+    bucket: text('Bucket'),
+    queueArn: text('QueueArn'),
+    idPrefix,
+    prefixes,
+    stage: stage || 'your-stage',
+    delivery,
+  };
 }
 
 /** The physical id of one bucket's notifications: a new bucket or prefix means a new resource. */
@@ -96,6 +109,31 @@ export async function putOwnNotifications(
     await writeConfiguration(s3, owner, merged, { skipValidation: true, own: [properties.queueArn] });
     return { entries: own.length, brokenForeignDestinations: error.destinations };
   }
+}
+
+/**
+ * EventBridge delivery: switches the bucket's EventBridge delivery on (kept as it is when on already)
+ * and removes queue entries of ours left from direct delivery. Nothing of ours stays in the shared
+ * configuration, so no other writer can drop it. We add no destination, so S3's test could only
+ * fail on other teams' destinations: written with SkipDestinationValidation.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-event-notifications-eventbridge.html
+ *
+ * @returns how many entries of ours were removed
+ * @throws BucketNotificationError on S3 failures
+ */
+export async function enableEventBridge(
+  s3: NotificationS3,
+  properties: NotificationProperties,
+  accountId: string,
+): Promise<number> {
+  const owner = { bucket: properties.bucket, accountId };
+  const current = await readConfiguration(s3, owner);
+  const kept = removeOwnEntries(current, properties.idPrefix);
+  const removed = countEntries(current) - countEntries(kept);
+  if (removed > 0 || current.EventBridgeConfiguration === undefined) {
+    await writeConfiguration(s3, owner, { ...kept, EventBridgeConfiguration: {} }, { skipValidation: true, own: [] });
+  }
+  return removed;
 }
 
 /**

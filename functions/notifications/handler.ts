@@ -9,6 +9,7 @@ import {
 } from '../../shared/deploy/errors.ts';
 import { checkBucket, type StackPlace, stackAccountAndRegion } from './bucket-check.ts';
 import {
+  enableEventBridge,
   type NotificationS3,
   physicalIdOf,
   putOwnNotifications,
@@ -102,6 +103,11 @@ async function apply(event: CloudFormationCustomResourceEvent, deps: Notificatio
   const properties = readNotificationProperties(event.ResourceProperties);
   const place = placeOf(event, deps, properties.stage);
   await checkBucket(deps.s3, properties.bucket, place);
+  if (properties.delivery === 'eventbridge') {
+    // The bucket's EventBridge switch stays on when the resource goes: other rules may read it.
+    const removed = await enableEventBridge(deps.s3, properties, place.accountId);
+    return { physicalId: physicalIdOf(properties), data: { Entries: 0, Removed: removed } };
+  }
   // On Update to another bucket or prefix, the new physical id makes CloudFormation send a Delete
   // for the old one, which cleans the old bucket up.
   const outcome = await putOwnNotifications(deps.s3, properties, place.accountId);

@@ -100,6 +100,12 @@ export function roleStatements(template: CfnTemplate, roleId: string): IamStatem
   return documents.flatMap((document) => applyConditions(document.Statement, conditions) as IamStatement[]);
 }
 
+/** The effective statements (conditions applied) of the change queue's policy. */
+export function changeQueueStatements(template: CfnTemplate): unknown[] {
+  const policy = resourceOf(template, 'ChangeQueuePolicy').Properties;
+  return applyConditions(policy.PolicyDocument.Statement, evaluateConditions(template)) as unknown[];
+}
+
 /** A statement's actions as a list. */
 export function actionsOf(statement: IamStatement): readonly string[] {
   return typeof statement.Action === 'string' ? [statement.Action] : statement.Action;

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,7 +8,7 @@ import { type AlarmProperties, datapointsFromEmf, evaluateAlarm } from '../helpe
 import { createCloudFrontClient, createDynamoClient } from '../helpers/aws-clients.ts';
 import { buildCollectorDeps, createLedgerTable } from '../helpers/collector.ts';
 import { buildS3Notification, buildS3Record, buildSqsRecord } from '../helpers/events.ts';
-import { packageStage } from '../helpers/stack-package.ts';
+import { printStage } from '../helpers/stack-package.ts';
 import { resourceOf } from '../helpers/stack-template.ts';
 
 const SITE = 'E1SITE0000000A';
@@ -19,7 +16,6 @@ const BUDGET = 3;
 const ROUTES = [{ bucket: 'site-bucket', distributionId: SITE }];
 
 describe('the budget alarm at budgetAlarmPercent 100', () => {
-  const outDir = mkdtempSync(join(tmpdir(), 'invalidator-budget-'));
   const emitted: string[] = [];
   let alarm: AlarmProperties;
   let emulator: CloudFrontEmulator;
@@ -27,12 +23,12 @@ describe('the budget alarm at budgetAlarmPercent 100', () => {
   let cloudFront: CloudFrontClient;
 
   beforeAll(async () => {
-    const packaged = await packageStage('ci', outDir, {
+    const printed = await printStage('ci', {
       routes: JSON.stringify(ROUTES),
       monthlyPathBudget: String(BUDGET),
       budgetAlarmPercent: '100',
     });
-    alarm = resourceOf(packaged.template, 'BudgetAlarm').Properties as AlarmProperties;
+    alarm = resourceOf(printed.template, 'BudgetAlarm').Properties as AlarmProperties;
     emulator = await startCloudFrontEmulator({
       distributions: [{ id: SITE, origins: [{ id: 's', domainName: 'site-bucket.s3.us-east-1.amazonaws.com' }] }],
     });
@@ -53,7 +49,6 @@ describe('the budget alarm at budgetAlarmPercent 100', () => {
     cloudFront.destroy();
     dynamo.destroy();
     await emulator.stop();
-    rmSync(outDir, { recursive: true, force: true });
   });
 
   it('stays OK until the last path of the month is reserved, then fires (collector and pipeline alike)', async () => {
