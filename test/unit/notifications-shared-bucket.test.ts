@@ -180,4 +180,26 @@ describe('the notifications custom resource beside other teams (Lambda, SQS, SNS
     expect(harness.sleeps).toEqual([2000, 4000, 8000, 16_000]);
     expect(s3.buckets.get(BUCKET)?.config).toEqual(otherTeamsConfiguration());
   });
+  it('switches EventBridge on for delivery: eventbridge, drops entries of ours, keeps theirs, tests nobody', async () => {
+    // Prepare
+    const s3 = sharedBucket();
+    await harness.run(customResourceEvent('Create', harness.url(), properties()), harness.deps(s3.client));
+    const { EventBridgeConfiguration: _on, ...withoutEventBridge } = s3.buckets.get(BUCKET)?.config ?? {};
+    (s3.buckets.get(BUCKET) as { config: object }).config = withoutEventBridge;
+    const event = customResourceEvent(
+      'Update',
+      harness.url(),
+      { ...properties(), Delivery: 'eventbridge' },
+      {
+        physicalId: `${PREFIX}${BUCKET}`,
+        oldProperties: properties(),
+      },
+    );
+    // Act
+    const { response } = await harness.run(event, harness.deps(s3.client));
+    // Assess
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { Entries: 0, Removed: 1 } });
+    expect(s3.buckets.get(BUCKET)?.config).toEqual(otherTeamsConfiguration());
+    expect(s3.puts.at(-1)?.skipValidation).toBe(true);
+  });
 });
