@@ -17,7 +17,7 @@ const collector = createCollectorFunction({
     s3: new S3Client({ forcePathStyle: config.s3ForcePathStyle }),
   },
   log: toLog(logger),
-  metrics: toMetricSink(metrics),
+  metrics: toMetricSink(metrics, config.stage),
   powertoolsMetrics: metrics,
 });
 

@@ -5,21 +5,44 @@ import {
 } from '@aws-sdk/client-s3';
 import {
   type BucketNotificationConfig,
+  countEntries,
   mergeOwnEntries,
   ownQueueConfigurations,
   removeOwnEntries,
 } from '../../shared/deploy/bucket-notifications.ts';
-import { BucketNotificationError, CustomResourceRequestError, type DeployError } from '../../shared/deploy/errors.ts';
+import {
+  BucketNotificationError,
+  CustomResourceRequestError,
+  type DeployError,
+  DestinationValidationError,
+} from '../../shared/deploy/errors.ts';
 
 /** The S3 calls this module makes (an `S3Client` in Lambda, a fake in unit tests). */
 export type NotificationS3 = Pick<S3Client, 'send'>;
 
-/** The custom resource's properties (see `bucketResources` in shared/deploy/stack-values.ts). */
+/** The custom resource's properties (see `bucketResources` in shared/deploy/bucket-resources.ts). */
 export interface NotificationProperties {
   readonly bucket: string;
   readonly queueArn: string;
   readonly idPrefix: string;
   readonly prefixes: readonly string[];
+  /** The stage, named in messages; stacks deployed before it was a property derive it from the Id prefix. */
+  readonly stage: string;
+  /** `notifications` (queue entries of ours) or `eventbridge` (the bucket's EventBridge switch on, no entries). */
+  readonly delivery: 'notifications' | 'eventbridge';
+}
+
+/** Who may own the bucket: every call carries ExpectedBucketOwner, so S3 refuses another account's bucket. */
+export interface BucketOwner {
+  readonly bucket: string;
+  readonly accountId: string;
+}
+
+/** What a successful write did. */
+export interface WriteOutcome {
+  readonly entries: number;
+  /** Destinations of other entries S3 could not validate; we wrote without the test because of them. */
+  readonly brokenForeignDestinations: readonly string[];
 }
 
 /**
@@ -39,7 +62,21 @@ export function readNotificationProperties(properties: Readonly<Record<string, u
   if (!Array.isArray(prefixes) || prefixes.length === 0 || !prefixes.every((p) => typeof p === 'string')) {
     throw new CustomResourceRequestError('Prefixes: expected a non-empty list of key prefixes');
   }
-  return { bucket: text('Bucket'), queueArn: text('QueueArn'), idPrefix: text('IdPrefix'), prefixes };
+  const idPrefix = text('IdPrefix');
+  const stage =
+    typeof properties.Stage === 'string' && properties.Stage !== '' ? properties.Stage : idPrefix.split(':')[1];
+  const delivery = properties.Delivery ?? 'notifications';
+  if (delivery !== 'notifications' && delivery !== 'eventbridge') {
+    throw new CustomResourceRequestError(`Delivery: expected notifications or eventbridge, got ${String(delivery)}`);
+  }
+  return {
+    bucket: text('Bucket'),
+    queueArn: text('QueueArn'),
+    idPrefix,
+    prefixes,
+    stage: stage || 'your-stage',
+    delivery,
+  };
 }
 
 /** The physical id of one bucket's notifications: a new bucket or prefix means a new resource. */
@@ -49,47 +86,92 @@ export function physicalIdOf(properties: NotificationProperties): string {
 
 /**
  * Reads the bucket's notification configuration, replaces our entries (Id prefix) with the current
- * ones, and writes it back. Other entries and settings stay as they were.
+ * ones, and writes it back. Other entries and settings stay as they were. S3 tests every destination
+ * of the configuration; when it names only other teams' destinations, ours passed, and the write is
+ * repeated with SkipDestinationValidation so their stale entry does not block our deploy.
  *
- * @returns how many entries are ours now
- * @throws NotificationConflictError when ours would overlap another entry; BucketNotificationError on S3 failures
+ * @throws NotificationConflictError when ours would overlap another entry; DestinationValidationError
+ *   (retryable) when S3 could not validate our queue; BucketNotificationError on other S3 failures
  */
-export async function putOwnNotifications(s3: NotificationS3, properties: NotificationProperties): Promise<number> {
+export async function putOwnNotifications(
+  s3: NotificationS3,
+  properties: NotificationProperties,
+  accountId: string,
+): Promise<WriteOutcome> {
+  const owner = { bucket: properties.bucket, accountId };
   const own = ownQueueConfigurations(properties.idPrefix, properties.queueArn, properties.prefixes);
-  const current = await readConfiguration(s3, properties.bucket);
-  await writeConfiguration(s3, properties.bucket, mergeOwnEntries(current, own, properties.idPrefix));
-  return own.length;
+  const merged = mergeOwnEntries(await readConfiguration(s3, owner), own, properties.idPrefix);
+  try {
+    await writeConfiguration(s3, owner, merged, { skipValidation: false, own: [properties.queueArn] });
+    return { entries: own.length, brokenForeignDestinations: [] };
+  } catch (error) {
+    if (!(error instanceof DestinationValidationError) || error.retryable) throw error;
+    await writeConfiguration(s3, owner, merged, { skipValidation: true, own: [properties.queueArn] });
+    return { entries: own.length, brokenForeignDestinations: error.destinations };
+  }
+}
+
+/**
+ * EventBridge delivery: switches the bucket's EventBridge delivery on (kept as it is when on already)
+ * and removes queue entries of ours left from direct delivery. Nothing of ours stays in the shared
+ * configuration, so no other writer can drop it. We add no destination, so S3's test could only
+ * fail on other teams' destinations: written with SkipDestinationValidation.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-event-notifications-eventbridge.html
+ *
+ * @returns how many entries of ours were removed
+ * @throws BucketNotificationError on S3 failures
+ */
+export async function enableEventBridge(
+  s3: NotificationS3,
+  properties: NotificationProperties,
+  accountId: string,
+): Promise<number> {
+  const owner = { bucket: properties.bucket, accountId };
+  const current = await readConfiguration(s3, owner);
+  const kept = removeOwnEntries(current, properties.idPrefix);
+  const removed = countEntries(current) - countEntries(kept);
+  if (removed > 0 || current.EventBridgeConfiguration === undefined) {
+    await writeConfiguration(s3, owner, { ...kept, EventBridgeConfiguration: {} }, { skipValidation: true, own: [] });
+  }
+  return removed;
 }
 
 /**
  * Removes our entries (Id prefix) from the bucket; others stay. A bucket that is gone has none.
+ * Written with SkipDestinationValidation: we add nothing, so S3's test could only fail on other
+ * teams' destinations, which must never block our remove.
  *
  * @returns how many entries were removed
  * @throws BucketNotificationError on S3 failures
  */
-export async function removeOwnNotifications(s3: NotificationS3, bucket: string, idPrefix: string): Promise<number> {
+export async function removeOwnNotifications(
+  s3: NotificationS3,
+  owner: BucketOwner,
+  idPrefix: string,
+): Promise<number> {
   let current: BucketNotificationConfig;
   try {
-    current = await readConfiguration(s3, bucket);
+    current = await readConfiguration(s3, owner);
   } catch (error) {
-    if (
-      error instanceof BucketNotificationError &&
-      error.cause instanceof Error &&
-      error.cause.name === 'NoSuchBucket'
-    ) {
-      return 0;
-    }
+    if (error instanceof BucketNotificationError && nameOf(error.cause) === 'NoSuchBucket') return 0;
     throw error;
   }
   const kept = removeOwnEntries(current, idPrefix);
   const removed = countEntries(current) - countEntries(kept);
-  if (removed > 0) await writeConfiguration(s3, bucket, kept);
+  if (removed > 0) await writeConfiguration(s3, owner, kept, { skipValidation: true, own: [] });
   return removed;
 }
 
-async function readConfiguration(s3: NotificationS3, bucket: string): Promise<BucketNotificationConfig> {
+/**
+ * The bucket's notification configuration, as S3 returns it (without response metadata).
+ *
+ * @throws BucketNotificationError naming the operation and the bucket
+ */
+export async function readConfiguration(s3: NotificationS3, owner: BucketOwner): Promise<BucketNotificationConfig> {
   try {
-    const output = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
+    const output = await s3.send(
+      new GetBucketNotificationConfigurationCommand({ Bucket: owner.bucket, ExpectedBucketOwner: owner.accountId }),
+    );
     const { QueueConfigurations, TopicConfigurations, LambdaFunctionConfigurations, EventBridgeConfiguration } = output;
     return {
       ...(QueueConfigurations === undefined ? {} : { QueueConfigurations }),
@@ -98,32 +180,57 @@ async function readConfiguration(s3: NotificationS3, bucket: string): Promise<Bu
       ...(EventBridgeConfiguration === undefined ? {} : { EventBridgeConfiguration }),
     };
   } catch (error) {
-    throw s3Failure('GetBucketNotificationConfiguration', bucket, error);
+    throw s3Failure('GetBucketNotificationConfiguration', owner.bucket, error, []);
   }
 }
 
-async function writeConfiguration(s3: NotificationS3, bucket: string, config: BucketNotificationConfig): Promise<void> {
+async function writeConfiguration(
+  s3: NotificationS3,
+  owner: BucketOwner,
+  config: BucketNotificationConfig,
+  options: { skipValidation: boolean; own: readonly string[] },
+): Promise<void> {
   try {
-    await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: config }));
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: owner.bucket,
+        ExpectedBucketOwner: owner.accountId,
+        NotificationConfiguration: config,
+        // Header x-amz-skip-destination-validation: S3 sends no test message to the destinations.
+        ...(options.skipValidation ? { SkipDestinationValidation: true } : {}),
+      }),
+    );
   } catch (error) {
-    throw s3Failure('PutBucketNotificationConfiguration', bucket, error);
+    throw s3Failure('PutBucketNotificationConfiguration', owner.bucket, error, options.own);
   }
 }
 
-function s3Failure(operation: string, bucket: string, error: unknown): DeployError {
-  const name = error instanceof Error ? error.name : 'Error';
+const VALIDATION_FAILED = /Unable to validate the following destination configurations/;
+
+function s3Failure(operation: string, bucket: string, error: unknown, own: readonly string[]): DeployError {
+  const name = nameOf(error);
   const message = error instanceof Error ? error.message : String(error);
+  const text = `${operation} on bucket ${bucket}: expected success, got ${name}: ${message}`;
+  if (name === 'InvalidArgument' && VALIDATION_FAILED.test(message)) {
+    // S3 names each failing destination in ArgumentName1, ArgumentName2, ... of its error body, which the
+    // SDK copies onto the exception. None named, or ours among them: a queue policy S3 does not see yet.
+    const destinations = failingDestinations(error);
+    const retryable = destinations.length === 0 || destinations.some((arn) => own.includes(arn));
+    const which = destinations.length === 0 ? '' : ` (${destinations.join(', ')})`;
+    return new DestinationValidationError(`${text}${which}`, { retryable, destinations, cause: error });
+  }
   const retryable = /Throttl|SlowDown|InternalError|ServiceUnavailable/.test(name);
-  return new BucketNotificationError(`${operation} on bucket ${bucket}: expected success, got ${name}: ${message}`, {
-    retryable,
-    cause: error,
-  });
+  return new BucketNotificationError(text, { retryable, cause: error });
 }
 
-function countEntries(config: BucketNotificationConfig): number {
-  return (
-    (config.QueueConfigurations?.length ?? 0) +
-    (config.TopicConfigurations?.length ?? 0) +
-    (config.LambdaFunctionConfigurations?.length ?? 0)
-  );
+function failingDestinations(error: unknown): string[] {
+  if (typeof error !== 'object' || error === null) return [];
+  return Object.entries(error)
+    .filter(([key, value]) => /^ArgumentName\d+$/.test(key) && typeof value === 'string')
+    .sort(([a], [b]) => Number(a.slice(12)) - Number(b.slice(12)))
+    .map(([, value]) => value as string);
+}
+
+function nameOf(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
 }

@@ -36,7 +36,7 @@ const deps: PipelineDeps = {
   gateway,
   policy: config,
   log: toLog(logger),
-  metrics: toMetricSink(metrics),
+  metrics: toMetricSink(metrics, config.stage),
   now,
   jobs: new CodePipelineJobs(new CodePipelineClient({})),
   invalidations: gateway,

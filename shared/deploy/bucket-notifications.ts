@@ -47,8 +47,32 @@ export function ownQueueConfigurations(
     Id: `${idPrefix}${i}`,
     QueueArn: queueArn,
     Events: [...NOTIFICATION_EVENTS],
-    ...(prefix === '' ? {} : { Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: prefix }] } } }),
+    ...(prefix === ''
+      ? {}
+      : { Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: encodeFilterValue(prefix) }] } } }),
   }));
+}
+
+/**
+ * A key prefix as S3 filter rules expect it: URL-encoded the way S3 writes keys in its events (form
+ * style: space as `+`, everything but unreserved characters and `/` percent-encoded), because S3
+ * matches the rule against the encoded key. A raw `a b/` would never match a key `a b/x`.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html
+ */
+export function encodeFilterValue(prefix: string): string {
+  return encodeURIComponent(prefix)
+    .replace(/%2F/g, '/')
+    .replace(/%20/g, '+')
+    .replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** How many queue, topic and function entries a configuration holds (EventBridge is a switch, not an entry). */
+export function countEntries(config: BucketNotificationConfig): number {
+  return (
+    (config.QueueConfigurations?.length ?? 0) +
+    (config.TopicConfigurations?.length ?? 0) +
+    (config.LambdaFunctionConfigurations?.length ?? 0)
+  );
 }
 
 /**

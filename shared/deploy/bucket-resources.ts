@@ -1,7 +1,12 @@
-import { NOTIFICATION_EVENTS, notificationIdPrefix, notificationPrefixes } from './bucket-notifications.ts';
+import {
+  encodeFilterValue,
+  NOTIFICATION_EVENTS,
+  notificationIdPrefix,
+  notificationPrefixes,
+} from './bucket-notifications.ts';
 import { StageParamsError } from './errors.ts';
 import type { CfnValue } from './stack-values.ts';
-import type { StageParams } from './stage-params.ts';
+import { DELIVERY_MODE, type StageParams } from './stage-params.ts';
 
 /** How long CloudFormation waits for the notifications custom resource before failing it. */
 export const CUSTOM_RESOURCE_TIMEOUT_SECONDS = 300;
@@ -29,7 +34,11 @@ export function bucketResources(params: StageParams, service: string): Record<st
   };
   for (const bucket of params.createBuckets) {
     const prefixes = notificationPrefixes(params.routes, bucket);
-    add(`Bucket${pascal(bucket)}`, createdBucket(bucket, prefixes, queueArn), bucket);
+    const notifications =
+      params.delivery === DELIVERY_MODE.eventbridge
+        ? { EventBridgeConfiguration: { EventBridgeEnabled: true } }
+        : { QueueConfigurations: queueConfigurations(prefixes, queueArn) };
+    add(`Bucket${pascal(bucket)}`, createdBucket(bucket, notifications), bucket);
   }
   for (const bucket of params.existingBuckets) {
     // One policy per bucket, which the custom resource depends on: when a bucket leaves the routes,
@@ -47,6 +56,8 @@ export function bucketResources(params: StageParams, service: string): Record<st
         Bucket: bucket,
         QueueArn: queueArn,
         IdPrefix: notificationIdPrefix(service, params.stage),
+        Stage: params.stage,
+        Delivery: params.delivery,
         Prefixes: notificationPrefixes(params.routes, bucket),
       },
     };
@@ -67,7 +78,8 @@ function bucketPolicy(bucket: string): unknown {
           {
             Sid: 'ExistingBucketNotifications',
             Effect: 'Allow',
-            Action: ['s3:GetBucketNotification', 's3:PutBucketNotification'],
+            // GetBucketLocation: the custom resource checks the bucket's region before it writes.
+            Action: ['s3:GetBucketLocation', 's3:GetBucketNotification', 's3:PutBucketNotification'],
             Resource: bucketArn(bucket),
           },
         ],
@@ -76,18 +88,25 @@ function bucketPolicy(bucket: string): unknown {
   };
 }
 
-function createdBucket(bucket: string, prefixes: readonly string[], queueArn: unknown): unknown {
-  const queueConfigurations = prefixes.flatMap((prefix) =>
+function queueConfigurations(prefixes: readonly string[], queueArn: unknown): unknown[] {
+  return prefixes.flatMap((prefix) =>
     NOTIFICATION_EVENTS.map((event) => ({
       Event: event,
       Queue: queueArn,
-      ...(prefix === '' ? {} : { Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: prefix }] } } }),
+      ...(prefix === ''
+        ? {}
+        : { Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: encodeFilterValue(prefix) }] } } }),
     })),
   );
+}
+
+function createdBucket(bucket: string, notifications: Record<string, unknown>): unknown {
   return {
     Type: 'AWS::S3::Bucket',
-    // Content outlives the stack: `serverless remove` keeps the bucket.
-    DeletionPolicy: 'Retain',
+    // Content outlives the stack: `serverless remove` keeps the bucket. The rollback of the deploy that
+    // created it deletes it (still empty), so the next attempt can create the fixed name again.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
+    DeletionPolicy: 'RetainExceptOnCreate',
     UpdateReplacePolicy: 'Retain',
     DependsOn: ['ChangeQueuePolicy'],
     Properties: {
@@ -102,7 +121,7 @@ function createdBucket(bucket: string, prefixes: readonly string[], queueArn: un
         RestrictPublicBuckets: true,
       },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      NotificationConfiguration: { QueueConfigurations: queueConfigurations },
+      NotificationConfiguration: notifications,
     },
   };
 }

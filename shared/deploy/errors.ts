@@ -46,3 +46,30 @@ export class CustomResourceRequestError extends DeployError {
     super(message, { retryable: false, cause: options.cause });
   }
 }
+
+/**
+ * The bucket cannot take this stack's notifications as configured: it does not exist, is in another
+ * region, or belongs to another account. Never retried; the message names the stage param to fix.
+ */
+export class BucketSetupError extends DeployError {
+  override name = 'BucketSetupError';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { retryable: false, cause: options.cause });
+  }
+}
+
+/**
+ * S3 could not deliver its test message to one of the configuration's destinations ("Unable to
+ * validate the following destination configurations"). Retryable when the failing destination is
+ * ours (a queue policy S3 does not see yet) or unknown; `destinations` lists the ARNs S3 named.
+ */
+export class DestinationValidationError extends DeployError {
+  override name = 'DestinationValidationError';
+  readonly destinations: readonly string[];
+
+  constructor(message: string, options: { retryable: boolean; destinations: readonly string[]; cause?: unknown }) {
+    super(message, options);
+    this.destinations = options.destinations;
+  }
+}

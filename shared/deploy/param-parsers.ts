@@ -70,7 +70,9 @@ export const booleanParam: ParamParser<boolean> = (value, at) => {
 export function textListParam(pattern: RegExp, what: string): ParamParser<readonly string[]> {
   const parse = textParam(pattern, what);
   return (value, at) => {
-    if (value === undefined || value === null) return [];
+    if (value === undefined || value === null || value === '') return [];
+    // `--param createBuckets=a,b` arrives as one comma-separated text.
+    if (typeof value === 'string') return value.split(',').map((item, i) => parse(item.trim(), `${at}[${i}]`));
     if (!Array.isArray(value)) fail(at, `a list of ${what}`, value);
     return value.map((item: unknown, i) => parse(item, `${at}[${i}]`));
   };

@@ -1,7 +1,8 @@
 import { ENV } from '../config.ts';
 import { AUTO_DISTRIBUTION } from '../domain/route-config.ts';
 import { bucketArn, bucketResources } from './bucket-resources.ts';
-import type { StageParams } from './stage-params.ts';
+import { eventRulePattern } from './event-rule.ts';
+import { DELIVERY_MODE, type StageParams } from './stage-params.ts';
 
 /** A CloudFormation value: a literal or an intrinsic function object. */
 export type CfnValue = string | number | boolean | { readonly [fn: string]: unknown };
@@ -51,9 +52,17 @@ export interface StackValues {
    * resource plus the IAM policy that lets the custom resource's function touch that bucket only.
    */
   readonly bucketResources: { readonly Resources: Readonly<Record<string, unknown>> };
+  /** The EventPattern of the stage's EventBridge rule (used with `delivery: eventbridge`). */
+  readonly eventPattern: Readonly<Record<string, unknown>>;
 }
 
-type ConditionName = 'usesAutoDistribution' | 'hasInventory' | 'hasAlarmEmail' | 'tracing' | 'usesAccountTable';
+type ConditionName =
+  | 'usesAutoDistribution'
+  | 'hasInventory'
+  | 'hasAlarmEmail'
+  | 'tracing'
+  | 'usesAccountTable'
+  | 'eventBridgeDelivery';
 
 /**
  * The Lambda environment texts that follow from stage params (everything but names and URLs of
@@ -105,11 +114,13 @@ export function deriveStackValues(params: StageParams, service: string): StackVa
       hasAlarmEmail: flag(params.alarmEmail !== undefined),
       tracing: flag(params.tracing),
       usesAccountTable: flag(params.accountTable !== undefined),
+      eventBridgeDelivery: flag(params.delivery === DELIVERY_MODE.eventbridge),
     },
     distributionArns: usesAuto ? [distributionArn('*')] : unique(ids).map(distributionArn),
     inventoryBucketArns: inventoryBuckets.map(bucketArn),
     sourceBucketArns: allBuckets.map(bucketArn),
     bucketResources: { Resources: bucketResources(params, service) },
+    eventPattern: eventRulePattern(params.routes),
   };
 }
 

@@ -33,6 +33,16 @@ const LOG_RETENTION_DAYS = [
 const STAGE_VARIABLE = `\${sls:stage}`;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
+/**
+ * How S3 changes reach the change queue: bucket notifications merged into each bucket's configuration
+ * (for buckets the stack owns), or EventBridge (the bucket sends every event to EventBridge, a rule of
+ * this stage targets the queue: nothing of ours in a shared configuration). docs/deploy.md compares them.
+ */
+export const DELIVERY_MODE = { notifications: 'notifications', eventbridge: 'eventbridge' } as const;
+
+/** One of `DELIVERY_MODE`'s values. */
+export type DeliveryMode = (typeof DELIVERY_MODE)[keyof typeof DELIVERY_MODE];
+
 const SPECS = {
   region: textParam(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region like us-east-1'),
   routes: (value: unknown) => value,
@@ -62,6 +72,7 @@ const SPECS = {
   watchMaxWaitSeconds: integerParam(60),
   // The account table every stage of the account shares (docs/deploy.md); "" = this stage counts alone.
   accountTable: optionalTextParam(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name or ""'),
+  delivery: oneOfParam<DeliveryMode>(Object.values(DELIVERY_MODE)),
 } as const;
 
 type Specs = typeof SPECS;

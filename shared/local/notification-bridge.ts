@@ -2,6 +2,7 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { S3SpyEvent } from 'fauxqs';
 import { LocalStackError } from './errors.ts';
+import { buildEventBridgeS3Body } from './eventbridge-event.ts';
 import type { FauxqsServer } from './fauxqs-server.ts';
 
 /** Where a bucket's notifications go (the stack's queue), as a bucket notification configuration says. */
@@ -16,6 +17,8 @@ export interface NotificationBridge {
   flush(): Promise<void>;
   /** Notifications delivered so far. */
   delivered(): number;
+  /** The body of the last message delivered (to check its shape). */
+  lastBody(): string | undefined;
 }
 
 const SEND_BATCH = 10; // SQS SendMessageBatch limit
@@ -38,10 +41,13 @@ export function startNotificationBridge(options: {
   targets: readonly BridgeTarget[];
   region?: string;
   accountId?: string;
+  /** `eventbridge`: bodies as an EventBridge rule delivers them (stage param `delivery`); default: notifications. */
+  format?: 'notifications' | 'eventbridge';
 }): NotificationBridge {
   const queues = new Map(options.targets.map((target) => [target.bucket, target.queueUrl]));
   let sequence = 0;
   let delivered = 0;
+  let lastBody: string | undefined;
   let pending: { queueUrl: string; body: Promise<string> }[] = [];
   let chain: Promise<void> = Promise.resolve();
   const failures: unknown[] = [];
@@ -76,6 +82,7 @@ export function startNotificationBridge(options: {
           }),
         );
         delivered += bodies.length;
+        lastBody = bodies.at(-1);
       }
     }
   }
@@ -87,13 +94,14 @@ export function startNotificationBridge(options: {
         throw new LocalStackError(`notification bridge lost ${failures.length} deliveries`, { cause: failures[0] });
     },
     delivered: () => delivered,
+    lastBody: () => lastBody,
   };
 }
 
 async function buildBody(
   event: S3SpyEvent,
   sequence: number,
-  options: { s3: S3Client; region?: string; accountId?: string },
+  options: { s3: S3Client; region?: string; accountId?: string; format?: 'notifications' | 'eventbridge' },
 ): Promise<string> {
   const eventName = EVENT_NAMES[event.status as keyof typeof EVENT_NAMES] ?? 'ObjectCreated:Put';
   const object: Record<string, unknown> = { key: encodeS3EventKey(event.key) };
@@ -107,6 +115,20 @@ async function buildBody(
     }
   }
   object.sequencer = sequence.toString(16).toUpperCase().padStart(18, '0');
+  if (options.format === 'eventbridge') {
+    const status = event.status === 'deleted' || event.status === 'copied' ? event.status : 'uploaded';
+    const change = {
+      bucket: event.bucket,
+      encodedKey: object.key as string,
+      status,
+      sequencer: object.sequencer as string,
+      time: event.timestamp,
+      requestId: sequence.toString(16).toUpperCase(),
+      ...(typeof object.size === 'number' ? { size: object.size } : {}),
+      ...(typeof object.eTag === 'string' ? { etag: object.eTag } : {}),
+    } as const;
+    return buildEventBridgeS3Body(change, options);
+  }
   const record = {
     eventVersion: '2.1',
     eventSource: 'aws:s3',

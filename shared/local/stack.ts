@@ -32,6 +32,8 @@ export interface LocalStageSettings {
   readonly maximumConcurrency: number;
   /** Further collector settings as environment variables (budgets, backoff), as deployed. */
   readonly environment: Readonly<Record<string, string>>;
+  /** Stage param `delivery`: the bridge sends EventBridge events instead of notifications (default `notifications`). */
+  readonly delivery?: 'notifications' | 'eventbridge';
 }
 
 /** A running local stack. */
@@ -193,6 +195,7 @@ async function assemble(
     s3: clients.s3,
     sqs: clients.sqs,
     targets: buckets.map((bucket) => ({ bucket, queueUrl: queue.queueUrl })),
+    format: settings.delivery ?? 'notifications',
   });
   const poller = startPoller({
     sqs: clients.sqs,

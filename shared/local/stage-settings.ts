@@ -21,5 +21,6 @@ export function readLocalStageSettings(stage = 'local', file = SERVERLESS_FILE):
     collectorTimeoutSeconds: params.collectorTimeoutSeconds,
     maximumConcurrency: params.maximumConcurrency,
     environment,
+    delivery: params.delivery,
   };
 }

@@ -38,7 +38,8 @@ export async function packageStage(
     await run(process.execPath, [CLI, 'package', '--stage', stage, '--package', outDir, ...paramArgs], {
       cwd: ROOT,
       env,
-      timeout: 60_000,
+      // Generous: bundling five functions takes 10 s on an idle machine and minutes on a busy one.
+      timeout: 240_000,
       maxBuffer: 10 * 1024 * 1024,
     });
   } catch (error) {
@@ -70,5 +71,37 @@ export function offlineServerlessEnv(): Record<string, string> {
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
     CI: 'true',
+  };
+}
+
+/** What `serverless print` resolves: the resources exactly as packaged, and the functions. */
+export interface PrintedStage {
+  readonly template: CfnTemplate;
+  readonly functions: Readonly<Record<string, { role?: string; url?: unknown; environment?: Record<string, unknown> }>>;
+}
+
+/**
+ * The stage's resolved configuration from `serverless print` (seconds, offline, no bundling). The
+ * stack test packages every stage already; packaging again would double the slowest step of
+ * `npm test`, and two concurrent packagings share serverless-esbuild's work folder. The resources
+ * section is what the package step copies verbatim into the template.
+ *
+ * @param params - `--param name=value` overrides
+ */
+export async function printStage(stage: string, params: Readonly<Record<string, string>> = {}): Promise<PrintedStage> {
+  const paramArgs = Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+  const { stdout } = await run(process.execPath, [CLI, 'print', '--stage', stage, '--format', 'json', ...paramArgs], {
+    cwd: ROOT,
+    env: offlineServerlessEnv(),
+    timeout: 120_000,
+    maxBuffer: 10 * 1024 * 1024,
+  });
+  const printed = JSON.parse(stdout) as {
+    resources: { Resources: CfnTemplate['Resources']; Conditions?: CfnTemplate['Conditions'] };
+    functions: PrintedStage['functions'];
+  };
+  return {
+    template: { Resources: printed.resources.Resources, Conditions: printed.resources.Conditions ?? {} },
+    functions: printed.functions,
   };
 }

@@ -13,6 +13,7 @@ export interface CfnResource {
   readonly DependsOn?: string | readonly string[];
   readonly Condition?: string;
   readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
 }
 
 /** An IAM policy statement after conditions are applied. */
@@ -97,6 +98,12 @@ export function roleStatements(template: CfnTemplate, roleId: string): IamStatem
     ...attached.map((policy) => policy.Properties.PolicyDocument as unknown),
   ] as { Statement: unknown[] }[];
   return documents.flatMap((document) => applyConditions(document.Statement, conditions) as IamStatement[]);
+}
+
+/** The effective statements (conditions applied) of the change queue's policy. */
+export function changeQueueStatements(template: CfnTemplate): unknown[] {
+  const policy = resourceOf(template, 'ChangeQueuePolicy').Properties;
+  return applyConditions(policy.PolicyDocument.Statement, evaluateConditions(template)) as unknown[];
 }
 
 /** A statement's actions as a list. */

@@ -1,55 +1,20 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../shared/config.ts';
 import { readStageParams } from '../../shared/deploy/stage-params.ts';
-import { offlineServerlessEnv } from '../helpers/stack-package.ts';
+import { type PrintedStage, printStage } from '../helpers/stack-package.ts';
 import {
   arnOf,
   bucketArn,
-  type CfnTemplate,
+  changeQueueStatements,
   distributionArn,
+  evaluateConditions,
   grantsOf,
   idsOfType,
   resourceOf,
 } from '../helpers/stack-template.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STAGES = ['dev', 'prod'] as const;
 type Stage = (typeof STAGES)[number];
-
-/** What `serverless print` resolves: the resources exactly as packaged, and the functions. */
-interface PrintedStage {
-  readonly template: CfnTemplate;
-  readonly functions: Readonly<Record<string, { role?: string; url?: unknown; environment?: Record<string, unknown> }>>;
-}
-
-/**
- * The stage's resolved configuration from `serverless print` (2 s, offline). The stack test packages
- * every stage already; packaging again here would double the slowest step of `npm test`, and two
- * concurrent packagings share serverless-esbuild's work folder. The resources section is what the
- * package step copies verbatim into the template, so the policies checked here are the deployed ones.
- */
-async function printStage(stage: Stage): Promise<PrintedStage> {
-  const env = offlineServerlessEnv();
-  const cli = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
-  const { stdout } = await promisify(execFile)(process.execPath, [cli, 'print', '--stage', stage, '--format', 'json'], {
-    cwd: ROOT,
-    env,
-    timeout: 60_000,
-    maxBuffer: 10 * 1024 * 1024,
-  });
-  const printed = JSON.parse(stdout) as {
-    resources: { Resources: CfnTemplate['Resources']; Conditions?: CfnTemplate['Conditions'] };
-    functions: PrintedStage['functions'];
-  };
-  return {
-    template: { Resources: printed.resources.Resources, Conditions: printed.resources.Conditions ?? {} },
-    functions: printed.functions,
-  };
-}
 
 const logGroup = (stage: string, fn: string) => ({
   'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/invalidator-${stage}-${fn}:*`,
@@ -118,7 +83,10 @@ function expectedGrants(stage: Stage): Record<string, { action: string; resource
     ],
     NotificationsRole: [
       ...logs('notifications'),
-      ...grant(['s3:GetBucketNotification', 's3:PutBucketNotification'], params.existingBuckets.map(bucketArn)),
+      ...grant(
+        ['s3:GetBucketLocation', 's3:GetBucketNotification', 's3:PutBucketNotification'],
+        params.existingBuckets.map(bucketArn),
+      ),
       ...tracing,
     ],
   };
@@ -198,7 +166,7 @@ describe.each(STAGES)('the %s stack, as packaged', (stage) => {
     // Assess
     expect(policies).toHaveLength(1);
     expect(policies[0]?.Queues).toEqual([{ Ref: 'ChangeQueue' }]);
-    expect(policies[0]?.PolicyDocument.Statement).toEqual([
+    expect(changeQueueStatements(template())).toEqual([
       {
         Sid: 'ConfiguredBucketsOfThisAccount',
         Effect: 'Allow',
@@ -240,5 +208,73 @@ describe.each(STAGES)('the %s stack, as packaged', (stage) => {
       expect(name).not.toMatch(/secret|password|token|credential|private|api_?key/i);
       expect(JSON.stringify(value)).not.toMatch(/AKIA[0-9A-Z]{16}|[A-Za-z0-9/+]{40}/);
     }
+  });
+});
+
+describe('EventBridge delivery (stage ci, delivery: eventbridge)', () => {
+  const routes = [
+    { bucket: 'example-shared-site', prefix: 'docs/', distributionId: 'E2DEVEXAMPLE01' },
+    { bucket: 'example-own-site', distributionId: 'E3PRODEXAMPLE1' },
+  ];
+  let printed: PrintedStage;
+  let dev: PrintedStage;
+  const template = () => printed.template;
+
+  beforeAll(async () => {
+    printed = await printStage('ci', {
+      routes: JSON.stringify(routes),
+      createBuckets: 'example-own-site',
+      delivery: 'eventbridge',
+    });
+    dev = await printStage('dev');
+  }, 120_000);
+
+  it("lets only this stage's rule send to the change queue, and no bucket directly", () => {
+    // Act
+    const statements = changeQueueStatements(template());
+    // Assess
+    expect(statements).toEqual([
+      {
+        Sid: 'ThisStageEventRuleOnly',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: arnOf('ChangeQueue'),
+        Condition: { ArnEquals: { 'aws:SourceArn': arnOf('ChangeEventsRule') } },
+      },
+    ]);
+  });
+
+  it("forwards only the route buckets' created and deleted objects to the change queue, under the stage's name", () => {
+    // Act
+    const rule = resourceOf(template(), 'ChangeEventsRule');
+    // Assess
+    expect(evaluateConditions(template()).EventBridgeDelivery).toBe(true);
+    expect(evaluateConditions(dev.template).EventBridgeDelivery).toBe(false);
+    expect(rule.Condition).toBe('EventBridgeDelivery');
+    expect(rule.Properties).toMatchObject({
+      Name: 'invalidator-ci-s3-changes',
+      State: 'ENABLED',
+      Targets: [{ Id: 'change-queue', Arn: arnOf('ChangeQueue') }],
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created', 'Object Deleted'],
+        detail: {
+          $or: [
+            { bucket: { name: ['example-own-site'] } },
+            { bucket: { name: ['example-shared-site'] }, object: { key: [{ prefix: 'docs/' }] } },
+          ],
+        },
+      },
+    });
+  });
+
+  it('switches EventBridge on for the created bucket and asks the custom resource to do it on the shared one', () => {
+    // Act
+    const bucket = resourceOf(template(), 'BucketExampleOwnSite').Properties;
+    const custom = resourceOf(template(), 'BucketNotificationsExampleSharedSite').Properties;
+    // Assess
+    expect(bucket.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    expect(custom).toMatchObject({ Bucket: 'example-shared-site', Delivery: 'eventbridge', Stage: 'ci' });
   });
 });

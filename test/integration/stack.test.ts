@@ -6,12 +6,13 @@ import { ledgerTableDefinition, TTL_ATTRIBUTE } from '../../shared/adapters/ledg
 import { ENV, readConfig } from '../../shared/config.ts';
 import { NOTIFICATION_EVENTS } from '../../shared/deploy/bucket-notifications.ts';
 import { readStageParams, type StageParams } from '../../shared/deploy/stage-params.ts';
-import { METRICS_NAMESPACE } from '../../shared/runtime/observability.ts';
+import { BUDGET_METRIC_SERVICE, METRICS_NAMESPACE } from '../../shared/runtime/observability.ts';
 import { type PackagedStage, packageStage } from '../helpers/stack-package.ts';
 import {
   arnOf,
   bucketArn,
   type CfnTemplate,
+  changeQueueStatements,
   distributionArn,
   grantsOf,
   idsOfType,
@@ -55,10 +56,15 @@ describe('serverless package', () => {
       packaged[stage] = await packageStage(stage, join(outDir, stage));
       console.log(`serverless package --stage ${stage}: ${packaged[stage].seconds.toFixed(1)} s`);
     }
-    // A stage without params of its own, its routes given on the command line: distributionId "auto".
-    auto = await packageStage('ci', join(outDir, 'ci'), { routes: JSON.stringify(AUTO_ROUTES) });
+    // A stage without params of its own, its settings given on the command line: distributionId "auto",
+    // EventBridge delivery, the budget alarm at 100%.
+    auto = await packageStage('ci', join(outDir, 'ci'), {
+      routes: JSON.stringify(AUTO_ROUTES),
+      delivery: 'eventbridge',
+      budgetAlarmPercent: '100',
+    });
     console.log(`serverless package --stage ci --param routes=...: ${auto.seconds.toFixed(1)} s`);
-  }, 180_000);
+  }, 720_000);
 
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
@@ -139,7 +145,7 @@ describe('serverless package', () => {
       const policy = properties('ChangeQueuePolicy');
       // Assess
       expect(policy.Queues).toEqual([{ Ref: 'ChangeQueue' }]);
-      expect(policy.PolicyDocument.Statement).toEqual([
+      expect(changeQueueStatements(template())).toEqual([
         expect.objectContaining({
           Effect: 'Allow',
           Principal: { Service: 's3.amazonaws.com' },
@@ -153,13 +159,15 @@ describe('serverless package', () => {
       ]);
     });
 
-    it('keeps the ledger on demand, encrypted, recoverable, expiring and retained', () => {
+    it('keeps the ledger on demand, encrypted, recoverable, expiring and retained except by a failed create', () => {
       // Prepare
       const keys = ledgerTableDefinition('any');
       // Act
       const table = resourceOf(template(), 'LedgerTable');
       // Assess
-      expect(table.DeletionPolicy).toBe('Retain');
+      // Kept by `serverless remove`, deleted by the rollback of the deploy that created it.
+      expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
       expect(table.Properties).toMatchObject({
         TableName: `invalidator-${stage}-ledger`,
         BillingMode: 'PAY_PER_REQUEST',
@@ -191,7 +199,9 @@ describe('serverless package', () => {
 
     it('schedules the monthly report and the daily budget check', () => {
       // Act
-      const rules = idsOfType(template(), 'AWS::Events::Rule').map((id) => properties(id));
+      const rules = idsOfType(template(), 'AWS::Events::Rule')
+        .map((id) => properties(id))
+        .filter((rule) => rule.ScheduleExpression !== undefined);
       // Assess
       const inputs = rules.map((rule) => ({
         schedule: rule.ScheduleExpression,
@@ -303,7 +313,11 @@ describe('serverless package', () => {
       // Assess
       expect(created.map((bucket) => bucket.Properties.BucketName)).toEqual([...params.createBuckets].sort());
       for (const bucket of created) {
-        expect(bucket).toMatchObject({ DeletionPolicy: 'Retain', DependsOn: ['ChangeQueuePolicy'] });
+        expect(bucket).toMatchObject({
+          DeletionPolicy: 'RetainExceptOnCreate',
+          UpdateReplacePolicy: 'Retain',
+          DependsOn: ['ChangeQueuePolicy'],
+        });
         const entries = bucket.Properties.NotificationConfiguration.QueueConfigurations as { Event: string }[];
         expect(entries.map((entry) => entry.Event)).toEqual(expect.arrayContaining([...NOTIFICATION_EVENTS]));
         expect(entries.every((entry) => JSON.stringify(entry).includes('"ChangeQueue"'))).toBe(true);
@@ -369,7 +383,10 @@ describe('serverless package', () => {
       expect(alarms.BudgetAlarm).toMatchObject({
         Namespace: METRICS_NAMESPACE,
         MetricName: 'BudgetLeft',
-        Dimensions: serviceDimensions,
+        Dimensions: [
+          { Name: 'service', Value: BUDGET_METRIC_SERVICE },
+          { Name: 'stage', Value: stage },
+        ],
       });
       expect(resourceOf(template(), 'AlertEmailSubscription').Condition).toBe('HasAlarmEmail');
     });
@@ -393,6 +410,17 @@ describe('serverless package', () => {
       JSON.parse(resourceOf(auto.template, 'CollectorLambdaFunction').Properties.Environment.Variables.ROUTES),
     ).toEqual(AUTO_ROUTES);
   });
+
+  it('refuses to package a stage whose IAM role names would pass 64 characters, naming the limit', async () => {
+    // Prepare
+    const stage = 'feature-branch-with-a-long-name';
+    // Act
+    const packaging = packageStage(stage, join(outDir, 'long'), { routes: JSON.stringify(AUTO_ROUTES) });
+    // Assess
+    await expect(packaging).rejects.toThrow(
+      /IAM role name invalidator-feature-branch-with-a-long-name-\w+-us-east-1 .*expected at most 64 \(the IAM role name limit\); use a stage name at most 28 characters/,
+    );
+  }, 90_000);
 
   it('names the resources of dev and prod apart', () => {
     // Prepare

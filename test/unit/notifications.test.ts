@@ -1,8 +1,7 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handleNotificationsRequest, type NotificationsDeps } from '../../functions/notifications/handler.ts';
+import { describe, expect, it } from 'vitest';
 import {
   type BucketNotificationConfig,
+  encodeFilterValue,
   mergeOwnEntries,
   NOTIFICATION_EVENTS,
   notificationIdPrefix,
@@ -12,8 +11,7 @@ import {
 } from '../../shared/deploy/bucket-notifications.ts';
 import { NotificationConflictError } from '../../shared/deploy/errors.ts';
 import { parseRouteConfig } from '../../shared/domain/route-config.ts';
-import { customResourceEvent, type ResponseServer, startResponseServer } from '../helpers/stack-response-server.ts';
-import { createFakeNotificationS3, foreignQueueEntry } from '../helpers/stack-s3-fake.ts';
+import { foreignQueueEntry } from '../helpers/stack-s3-fake.ts';
 
 const PREFIX = notificationIdPrefix('invalidator', 'dev');
 const QUEUE = 'arn:aws:sqs:us-east-1:123456789012:invalidator-dev-changes';
@@ -22,10 +20,6 @@ const TOPIC_ENTRY = {
   TopicArn: 'arn:aws:sns:us-east-1:123456789012:ops',
   Events: ['s3:ObjectRestore:Completed' as const],
 };
-
-function properties(bucket = 'example-site', prefixes: string[] = ['']): Record<string, unknown> {
-  return { Bucket: bucket, QueueArn: QUEUE, IdPrefix: PREFIX, Prefixes: prefixes };
-}
 
 describe('notificationPrefixes', () => {
   it('returns the empty prefix when one route takes the whole bucket', () => {
@@ -122,196 +116,18 @@ describe('removeOwnEntries', () => {
   });
 });
 
-describe('handleNotificationsRequest', () => {
-  let server: ResponseServer;
-
-  beforeAll(async () => {
-    server = await startResponseServer();
-  });
-
-  afterAll(async () => {
-    await server.close();
-  });
-
-  const sleeps: number[] = [];
-
-  function depsFor(s3: Pick<S3Client, 'send'>, timeLeftMs = 60_000): NotificationsDeps {
-    return {
-      s3,
-      log: { info: () => {}, error: () => {} },
-      timeLeftMs: () => timeLeftMs,
-      logStreamName: 'stream-1',
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-    };
-  }
-
-  async function run(event: ReturnType<typeof customResourceEvent>, deps: NotificationsDeps) {
-    const before = server.received.length;
-    const response = await handleNotificationsRequest(event, deps);
-    return { response, received: server.received.slice(before) };
-  }
-
-  it('merges our entries on Create and answers SUCCESS on the ResponseURL', async () => {
-    // Prepare
-    const s3 = createFakeNotificationS3({ 'example-site': { QueueConfigurations: [foreignQueueEntry('other')] } });
-    const event = customResourceEvent('Create', server.url(), properties('example-site', ['site/']));
+describe('encodeFilterValue', () => {
+  it('encodes a prefix the way S3 writes keys in its events: space as +, specials percent-encoded', () => {
     // Act
-    const { received } = await run(event, depsFor(s3.client));
+    const encoded = ['docs/', 'my docs/', 'a+b/', 'test=abc/', 'caf\u00e9/', "it's (new)/"].map(encodeFilterValue);
     // Assess
-    expect(received).toHaveLength(1);
-    expect(received[0]?.headers['content-type']).toBe('');
-    expect(received[0]?.body).toMatchObject({
-      Status: 'SUCCESS',
-      PhysicalResourceId: `${PREFIX}example-site`,
-      RequestId: 'request-Create',
-      LogicalResourceId: 'BucketNotificationsExampleSite',
-      Data: { Entries: 1 },
-    });
-    const ids = s3.buckets.get('example-site')?.QueueConfigurations?.map((entry) => entry.Id);
-    expect(ids).toEqual(['other', `${PREFIX}0`]);
+    expect(encoded).toEqual(['docs/', 'my+docs/', 'a%2Bb/', 'test%3Dabc/', 'caf%C3%A9/', 'it%27s+%28new%29/']);
   });
 
-  it('replaces our entries on Update and keeps the physical id', async () => {
-    // Prepare
-    const s3 = createFakeNotificationS3({ 'example-site': { TopicConfigurations: [TOPIC_ENTRY] } });
-    await run(customResourceEvent('Create', server.url(), properties('example-site', ['a/'])), depsFor(s3.client));
-    const event = customResourceEvent('Update', server.url(), properties('example-site', ['a/', 'b/']), {
-      physicalId: `${PREFIX}example-site`,
-      oldProperties: properties('example-site', ['a/']),
-    });
+  it('writes our queue entries with the encoded prefix', () => {
     // Act
-    const { response } = await run(event, depsFor(s3.client));
+    const [entry] = ownQueueConfigurations(PREFIX, QUEUE, ['my docs/']);
     // Assess
-    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${PREFIX}example-site` });
-    expect(s3.buckets.get('example-site')).toEqual({
-      TopicConfigurations: [TOPIC_ENTRY],
-      QueueConfigurations: ownQueueConfigurations(PREFIX, QUEUE, ['a/', 'b/']),
-    });
-  });
-
-  it('answers with a new physical id when Update moves to another bucket', async () => {
-    // Prepare
-    const s3 = createFakeNotificationS3({ 'old-site': {}, 'new-site': {} });
-    const event = customResourceEvent('Update', server.url(), properties('new-site'), {
-      physicalId: `${PREFIX}old-site`,
-      oldProperties: properties('old-site'),
-    });
-    // Act
-    const { response } = await run(event, depsFor(s3.client));
-    // Assess
-    expect(response.PhysicalResourceId).toBe(`${PREFIX}new-site`);
-    expect(s3.buckets.get('new-site')?.QueueConfigurations).toHaveLength(1);
-  });
-
-  it('removes only our entries on Delete', async () => {
-    // Prepare
-    const s3 = createFakeNotificationS3({
-      'example-site': {
-        QueueConfigurations: [foreignQueueEntry('other'), ...ownQueueConfigurations(PREFIX, QUEUE, ['site/'])],
-        EventBridgeConfiguration: {},
-      },
-    });
-    const event = customResourceEvent('Delete', server.url(), properties(), { physicalId: `${PREFIX}example-site` });
-    // Act
-    const { received } = await run(event, depsFor(s3.client));
-    // Assess
-    expect(received[0]?.body).toMatchObject({ Status: 'SUCCESS', Data: { Removed: 1 } });
-    expect(s3.buckets.get('example-site')).toEqual({
-      QueueConfigurations: [foreignQueueEntry('other')],
-      EventBridgeConfiguration: {},
-    });
-  });
-
-  it('answers SUCCESS on Delete when the bucket is gone', async () => {
-    // Prepare
-    const s3 = createFakeNotificationS3({});
-    const event = customResourceEvent('Delete', server.url(), properties(), { physicalId: `${PREFIX}example-site` });
-    // Act
-    const { response } = await run(event, depsFor(s3.client));
-    // Assess
-    expect(response.Status).toBe('SUCCESS');
-    expect(s3.puts).toHaveLength(0);
-  });
-
-  it('answers FAILED with the reason when our entries would overlap another one', async () => {
-    // Prepare
-    const s3 = createFakeNotificationS3({ 'example-site': { QueueConfigurations: [foreignQueueEntry('legacy')] } });
-    const event = customResourceEvent('Create', server.url(), properties('example-site', ['']));
-    // Act
-    const { received } = await run(event, depsFor(s3.client));
-    // Assess
-    expect(received[0]?.body).toMatchObject({ Status: 'FAILED', PhysicalResourceId: `${PREFIX}example-site` });
-    expect(String(received[0]?.body.Reason)).toMatch(/NotificationConflictError.*legacy.*stream-1/);
-    expect(s3.puts).toHaveLength(0);
-  });
-
-  it('retries while the bucket policy reaches S3, then answers SUCCESS', async () => {
-    // Prepare
-    const s3 = createFakeNotificationS3({ 'example-site': {} });
-    s3.failNext('AccessDenied', 2);
-    sleeps.length = 0;
-    const event = customResourceEvent('Create', server.url(), properties());
-    // Act
-    const { response } = await run(event, depsFor(s3.client));
-    // Assess
-    expect(response.Status).toBe('SUCCESS');
-    expect(sleeps).toEqual([2000, 4000]);
-  });
-
-  it('answers FAILED when S3 keeps refusing, naming the operation and the bucket', async () => {
-    // Prepare
-    const s3 = createFakeNotificationS3({ 'example-site': {} });
-    s3.failNext('AccessDenied', 10);
-    const event = customResourceEvent('Create', server.url(), properties());
-    // Act
-    const { response } = await run(event, depsFor(s3.client));
-    // Assess
-    expect(response.Status).toBe('FAILED');
-    expect(response.Status === 'FAILED' && response.Reason).toMatch(
-      /GetBucketNotificationConfiguration on bucket example-site.*AccessDenied/,
-    );
-    expect(s3.puts).toHaveLength(0);
-  });
-
-  it('fails a Create with bad properties, then deletes it without touching S3', async () => {
-    // Prepare
-    const s3 = createFakeNotificationS3({});
-    const bad = { QueueArn: QUEUE, IdPrefix: PREFIX };
-    // Act
-    const created = await run(customResourceEvent('Create', server.url(), bad), depsFor(s3.client));
-    const physicalId = created.response.PhysicalResourceId;
-    const deleted = await run(customResourceEvent('Delete', server.url(), bad, { physicalId }), depsFor(s3.client));
-    // Assess
-    expect(created.response).toMatchObject({
-      Status: 'FAILED',
-      PhysicalResourceId: 'BucketNotificationsExampleSite-not-created',
-    });
-    expect(deleted.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalId });
-    expect(s3.puts).toHaveLength(0);
-  });
-
-  it('answers FAILED before Lambda times out when S3 does not answer', async () => {
-    // Prepare
-    const hanging = { send: () => new Promise<never>(() => {}) } as unknown as Pick<S3Client, 'send'>;
-    const event = customResourceEvent('Create', server.url(), properties());
-    // Act
-    const { received } = await run(event, depsFor(hanging, 3050));
-    // Assess
-    expect(received[0]?.body).toMatchObject({ Status: 'FAILED' });
-    expect(String(received[0]?.body.Reason)).toMatch(/expected the request to finish/);
-  });
-
-  it('retries the response when the ResponseURL answers 503', async () => {
-    // Prepare
-    const s3 = createFakeNotificationS3({ 'example-site': {} });
-    server.failNext(1, 503);
-    const event = customResourceEvent('Create', server.url(), properties());
-    // Act
-    const { received } = await run(event, depsFor(s3.client));
-    // Assess
-    expect(received).toHaveLength(1);
-    expect(received[0]?.body).toMatchObject({ Status: 'SUCCESS' });
+    expect(entry?.Filter?.Key?.FilterRules).toEqual([{ Name: 'prefix', Value: 'my+docs/' }]);
   });
 });
