@@ -7,7 +7,8 @@ import type { RouteTable } from '../domain/routes.ts';
 import { callerReferenceOf, unitKeyOf } from '../domain/unit-of-work.ts';
 import { DeferredError } from './errors.ts';
 import { loadInventory } from './inventory.ts';
-import { type BudgetPolicy, invalidateUnit, type UnitDeps, type UnitMetric } from './issue-unit.ts';
+import { type IsolationMetric, invalidateIsolating } from './isolate-refused.ts';
+import type { BudgetPolicy, UnitDeps, UnitMetric } from './issue-unit.ts';
 import type { KeyLister, RetryQueue } from './ports.ts';
 
 export type { Log } from './issue-unit.ts';
@@ -23,7 +24,13 @@ export interface MetricSink {
   count(name: CollectorMetric, value: number): void;
 }
 
-export type CollectorMetric = UnitMetric | 'ChangedKeys' | 'Deferred' | 'RetriedRecords' | 'InvalidRecords';
+export type CollectorMetric =
+  | UnitMetric
+  | IsolationMetric
+  | 'ChangedKeys'
+  | 'Deferred'
+  | 'RetriedRecords'
+  | 'InvalidRecords';
 
 /** Everything the collector talks to, injected. */
 export interface CollectorDeps extends UnitDeps {
@@ -99,7 +106,7 @@ async function processGroup(group: DistributionGroup, deps: CollectorDeps): Prom
   const unitKey = unitKeyOf(group.distributionId, group.messageIds);
   const inventory = await loadInventory(group, deps);
   const changed = [...group.paths];
-  await invalidateUnit(
+  await invalidateIsolating(
     {
       distributionId: group.distributionId,
       unitKey,
@@ -124,7 +131,7 @@ async function processGroup(group: DistributionGroup, deps: CollectorDeps): Prom
         };
       },
     },
-    deps,
+    { ...deps, isolationMetrics: deps.metrics },
   );
 }
 

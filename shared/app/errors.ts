@@ -18,3 +18,12 @@ export class DeferredError extends CollectorError {
 export class InjectedCrashError extends CollectorError {
   override name = 'InjectedCrashError';
 }
+
+/** CloudFront refused even the widest wildcard a refused path could be cut to (`/*`): permanent. */
+export class RefusedPathError extends CollectorError {
+  override name = 'RefusedPathError';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { retryable: false, cause: options.cause });
+  }
+}
