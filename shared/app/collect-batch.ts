@@ -1,4 +1,4 @@
-import { backoffSeconds } from '../domain/backoff.ts';
+import { backoffSeconds, visibilityCapSeconds } from '../domain/backoff.ts';
 import { parseSqsRecords, type SqsRecordLike } from '../domain/events.ts';
 import { countObjects, type DistributionGroup, groupChanges } from '../domain/group-changes.ts';
 import { planInvalidation } from '../domain/planner/index.ts';
@@ -62,6 +62,7 @@ export async function collectBatch(
   records: readonly CollectorRecord[],
   deps: CollectorDeps,
 ): Promise<PromiseSettledResult<void>[]> {
+  const startedAt = deps.now();
   const parsed = parseSqsRecords(records);
   for (const problem of parsed.problems) deps.log.warn('record skipped', { ...problem });
   deps.metrics.count('InvalidRecords', parsed.problems.length);
@@ -95,7 +96,7 @@ export async function collectBatch(
       }
     }),
   );
-  await delayFailed(records, failures, deps);
+  await delayFailed(records, failures, startedAt, deps);
   return records.map((record) => {
     const failure = failures.get(record.messageId);
     return failure === undefined ? { status: 'fulfilled', value: undefined } : { status: 'rejected', reason: failure };
@@ -135,7 +136,12 @@ async function processGroup(group: DistributionGroup, deps: CollectorDeps): Prom
   );
 }
 
-async function delayFailed(records: readonly CollectorRecord[], failures: Map<string, Error>, deps: CollectorDeps) {
+async function delayFailed(
+  records: readonly CollectorRecord[],
+  failures: Map<string, Error>,
+  startedAt: number,
+  deps: CollectorDeps,
+) {
   if (failures.size === 0) return;
   deps.metrics.count('RetriedRecords', failures.size);
   if (deps.retryQueue === undefined) return;
@@ -145,11 +151,18 @@ async function delayFailed(records: readonly CollectorRecord[], failures: Map<st
     const failure = failures.get(record.messageId);
     if (failure === undefined || record.receiptHandle === undefined) continue;
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
-    const seconds =
+    const wanted =
       (failure as { retryable?: boolean }).retryable === false
         ? policy.maxSeconds
         : backoffSeconds(receiveCount, policy, deps.random());
-    entries.push({ receiptHandle: record.receiptHandle, seconds });
+    const firstReceive = Number(record.attributes?.ApproximateFirstReceiveTimestamp);
+    const cap = visibilityCapSeconds({
+      nowMs: deps.now(),
+      invocationStartMs: startedAt,
+      receiveCount,
+      firstReceiveMs: Number.isFinite(firstReceive) && firstReceive > 0 ? firstReceive : undefined,
+    });
+    entries.push({ receiptHandle: record.receiptHandle, seconds: Math.min(wanted, cap) });
   }
   try {
     await deps.retryQueue.delay(entries);

@@ -29,7 +29,11 @@ import { decodeEventKey } from './paths.ts';
 export interface SqsRecordLike {
   readonly messageId: string;
   readonly body: string;
-  readonly attributes?: { readonly ApproximateReceiveCount?: string; readonly SentTimestamp?: string };
+  readonly attributes?: {
+    readonly ApproximateReceiveCount?: string;
+    readonly SentTimestamp?: string;
+    readonly ApproximateFirstReceiveTimestamp?: string;
+  };
 }
 
 /** What happened to an object, as far as the cache is concerned. */
