@@ -56,6 +56,22 @@ export function decodeEventKey(raw: string): DecodedKey {
   }
 }
 
+/**
+ * Decodes a key whose `+` may be literal (an EventBridge `detail.object.key`: AWS documents neither
+ * reading, and a field report says EventBridge keeps `+`): percent-escapes only. Never throws.
+ *
+ * @param raw - the key as it appears in the event
+ * @returns the decoded key with every `+` kept, or `ok: false` with a reason
+ */
+export function decodeEventKeyKeepingPlus(raw: string): DecodedKey {
+  if (!raw.includes('%')) return { ok: true, key: raw };
+  try {
+    return { ok: true, key: decodeURIComponent(raw) };
+  } catch {
+    return { ok: false, reason: describeMalformedKey(raw) };
+  }
+}
+
 function describeMalformedKey(key: string): string {
   for (let i = key.indexOf('%'); i !== -1; i = key.indexOf('%', i + 1)) {
     if (!isHexDigit(key.charCodeAt(i + 1)) || !isHexDigit(key.charCodeAt(i + 2))) {
