@@ -35,6 +35,8 @@ export type CollectorMetric =
   | UnitMetric
   | IsolationMetric
   | PendingMetric
+  | 'PendingPaths'
+  | 'OldestPendingAgeSeconds'
   | 'ChangedKeys'
   | 'Deferred'
   | 'RetriedRecords'

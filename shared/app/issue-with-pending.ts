@@ -66,6 +66,7 @@ export async function issueWithPending(
     const sets = leased ? await usableSets(distributionId, deps) : [];
     if (fresh === undefined && sets.length === 0) return 'nothing';
     const oldest = Math.min(fresh?.firstSeenAt ?? now, ...sets.map((set) => set.firstSeenAt));
+    const paths = [...new Set([...(fresh?.paths ?? []), ...sets.flatMap((set) => set.paths)])];
     const usage = await deps.ledger.usage(monthKeyOf(now));
     const hold = shouldHoldPending({
       nowMs: now,
@@ -73,6 +74,7 @@ export async function issueWithPending(
       maxStalenessSeconds: deps.pendingPolicy.maxStalenessSeconds(distributionId),
       pathsUsedThisMonth: usage.paths,
       monthlyPathBudget: deps.pendingPolicy.monthlyPathBudget,
+      changedPaths: paths.length,
     });
     if (hold) {
       if (fresh !== undefined) await putFresh(distributionId, fresh, undefined, deps);
@@ -81,7 +83,6 @@ export async function issueWithPending(
     }
     const unitKey = sets.length === 0 && fresh !== undefined ? fresh.unitKey : mergedKeyOf(distributionId, fresh, sets);
     if (sets.length > 0) await deps.pending.claim(sets, unitKey);
-    const paths = [...new Set([...(fresh?.paths ?? []), ...sets.flatMap((set) => set.paths)])];
     try {
       await invalidateIsolating(
         {

@@ -6,14 +6,19 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { CloudFrontGateway } from '../adapters/cloudfront-gateway.ts';
 import { DynamoLedger } from '../adapters/dynamodb-ledger.ts';
+import { DynamoMessageProgress } from '../adapters/dynamodb-message-progress.ts';
+import { DynamoPendingStore } from '../adapters/dynamodb-pending-store.ts';
 import { S3KeyLister } from '../adapters/s3-key-lister.ts';
 import { SqsRetryQueue } from '../adapters/sqs-retry-queue.ts';
 import { createWatchScheduler } from '../adapters/sqs-watch-scheduler.ts';
-import { type CollectorDeps, collectBatch, type Log, type MetricSink } from '../app/collect-batch.ts';
+import { type CollectorDeps, collectBatch, drainPending, type Log, type MetricSink } from '../app/collect-batch.ts';
 import { createRouteResolver } from '../app/resolve-routes.ts';
 import { createReservationSweeper } from '../app/sweep-reservations.ts';
 import { requireSetting, type ServiceConfig } from '../config.ts';
 import { wrapSqsFunction } from './sqs-handler.ts';
+
+/** `kind` of the scheduled event that drains the pending set (serverless.yml). */
+export const DRAIN_EVENT_KIND = 'drain-pending';
 
 /** The SDK clients the collector uses (created once per container by the caller). */
 export interface CollectorClients {
@@ -27,6 +32,8 @@ export interface CollectorClients {
 export interface CollectorFunction {
   collect(event: SQSEvent): Promise<PromiseSettledResult<void>[]>;
   handler(event: SQSEvent): Promise<SQSBatchResponse>;
+  /** The scheduled drain of the pending set (every minute); reports pending counts and ages as metrics. */
+  drain(): Promise<Record<string, string>>;
 }
 
 /**
@@ -51,11 +58,12 @@ export function createCollectorFunction(options: {
     now,
   });
   const resolveRoutes = createRouteResolver(config.routes, gateway, { ttlMs: 300_000, now });
+  const tableName = requireSetting(config.tableName, 'TABLE_NAME');
+  const pending = new DynamoPendingStore(clients.dynamo, { tableName });
   const deps: Omit<CollectorDeps, 'routes'> = {
-    ledger: new DynamoLedger(clients.dynamo, {
-      tableName: requireSetting(config.tableName, 'TABLE_NAME'),
-      retentionDays: config.ledgerRetentionDays,
-    }),
+    ledger: new DynamoLedger(clients.dynamo, { tableName, retentionDays: config.ledgerRetentionDays }),
+    pending,
+    progress: new DynamoMessageProgress(clients.dynamo, { tableName }),
     gateway,
     retryQueue: config.queueUrl === undefined ? undefined : new SqsRetryQueue(clients.sqs, config.queueUrl),
     lister: new S3KeyLister(clients.s3, {
@@ -91,8 +99,21 @@ export function createCollectorFunction(options: {
     await sweeper.sweepIfDue();
     return results;
   };
+  const drain = async () => {
+    const outcomes = await drainPending({ ...deps, routes: await resolveRoutes() });
+    for (const summary of await pending.summarize()) {
+      const age = summary.oldestFirstSeenAt === undefined ? 0 : Math.max(0, now() - summary.oldestFirstSeenAt) / 1000;
+      options.metrics.count('PendingPaths', summary.paths);
+      options.metrics.count('OldestPendingAgeSeconds', Math.round(age));
+      if (summary.paths > 0) options.log.info('pending', { ...summary, ageSeconds: Math.round(age) });
+    }
+    options.powertoolsMetrics?.publishStoredMetrics();
+    await sweeper.sweepIfDue();
+    return Object.fromEntries(outcomes);
+  };
   return {
     collect,
+    drain,
     handler: wrapSqsFunction(collect, {
       log: options.log,
       ...(options.powertoolsMetrics === undefined ? {} : { metrics: options.powertoolsMetrics }),
