@@ -122,8 +122,8 @@ export function toCloudFrontPath(servedKey: string): string {
   return out;
 }
 
-/** Encoded `~`: the only form of it `toCloudFrontPath` writes. */
-const ENCODED_TILDE = '%7E';
+/** `*`, `'`, and `~` raw or encoded (`%7E` is the only form `toCloudFrontPath` writes); one native scan. */
+const DOUBTFUL = /[*'~]|%7E/;
 
 /**
  * Where the first character sits that an exact invalidation path cannot hold safely: `*` (a
@@ -134,12 +134,7 @@ const ENCODED_TILDE = '%7E';
  * @returns the index, or -1 when the path can be invalidated exactly
  */
 export function firstDoubtfulIndex(path: string): number {
-  let first = -1;
-  for (const marker of ['*', "'", ENCODED_TILDE, '~']) {
-    const at = path.indexOf(marker);
-    if (at !== -1 && (first === -1 || at < first)) first = at;
-  }
-  return first;
+  return path.search(DOUBTFUL);
 }
 
 /** Characters an exact path keeps when CloudFront refused it: anything else is suspect. */
