@@ -132,8 +132,11 @@ function cheapestWildcard(context: Context, lo: number, hi: number, parentDepth:
   return best;
 }
 
+/** DESIGN 3.1: `*`, `'` and an encoded `~` end a wildcard prefix and rule out an exact path. */
+const DOUBTFUL = /[*']|%7E/;
+
 function isLegalWildcardPrefix(prefix: string): boolean {
-  if (prefix.length === 0 || prefix.length > 3999 || prefix.includes('*')) return false;
+  if (prefix.length === 0 || prefix.length > 3999 || DOUBTFUL.test(prefix)) return false;
   try {
     decodeURIComponent(prefix);
     return true;
@@ -143,7 +146,7 @@ function isLegalWildcardPrefix(prefix: string): boolean {
 }
 
 function isExactPath(path: string): boolean {
-  return path.length <= 4000 && !path.includes('*');
+  return path.length <= 4000 && !DOUBTFUL.test(path);
 }
 
 function countWithPrefix(sorted: readonly string[], prefix: string): number {

@@ -1,4 +1,5 @@
 import { ConfigError } from './config-errors.ts';
+import { DEFAULT_MAX_STALENESS_SECONDS } from './domain/pending-policy.ts';
 
 /** How much the watcher tells the SNS topic. */
 export const NOTIFY_MODE = { all: 'all', failures: 'failures', off: 'off' } as const;
@@ -34,6 +35,8 @@ export interface ServiceConfig {
   readonly staleReservationSeconds: number;
   /** Least time between two reservation sweeps of one container. */
   readonly sweepIntervalSeconds: number;
+  /** Freshness SLO: the longest a change may wait in the pending set to coalesce (default 900). */
+  readonly maxStalenessSeconds: number;
   readonly notify: NotifyMode;
   readonly watchMaxWaitSeconds: number;
   /** Path-style S3 requests (local endpoints); false in AWS. */
@@ -62,6 +65,7 @@ export const ENV = {
   IN_FLIGHT_CACHE_SECONDS: 'IN_FLIGHT_CACHE_SECONDS',
   STALE_RESERVATION_SECONDS: 'STALE_RESERVATION_SECONDS',
   SWEEP_INTERVAL_SECONDS: 'SWEEP_INTERVAL_SECONDS',
+  MAX_STALENESS_SECONDS: 'MAX_STALENESS_SECONDS',
   NOTIFY: 'NOTIFY',
   WATCH_MAX_WAIT_SECONDS: 'WATCH_MAX_WAIT_SECONDS',
   S3_FORCE_PATH_STYLE: 'S3_FORCE_PATH_STYLE',
@@ -105,6 +109,7 @@ export function readConfig(env: Env = process.env): ServiceConfig {
     sweepIntervalSeconds: integer(env, ENV.SWEEP_INTERVAL_SECONDS, 300, 1),
     accountTableName: optional(env, ENV.ACCOUNT_TABLE_NAME),
     outsideReconcileSeconds: integer(env, ENV.OUTSIDE_RECONCILE_SECONDS, 300, 1),
+    maxStalenessSeconds: integer(env, ENV.MAX_STALENESS_SECONDS, DEFAULT_MAX_STALENESS_SECONDS, 0, 31 * 86_400),
     notify: oneOf(env, ENV.NOTIFY, Object.values(NOTIFY_MODE), NOTIFY_MODE.all),
     watchMaxWaitSeconds: integer(env, ENV.WATCH_MAX_WAIT_SECONDS, 3600, 60),
     s3ForcePathStyle: oneOf(env, ENV.S3_FORCE_PATH_STYLE, ['true', 'false'], 'false') === 'true',

@@ -1,8 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
 import { loadConfig } from '../../shared/config.ts';
 import { createCloudFrontClient, createDocumentClient } from '../../shared/runtime/clients.ts';
-import { createCollectorFunction } from '../../shared/runtime/collector-function.ts';
+import { createCollectorFunction, DRAIN_EVENT_KIND } from '../../shared/runtime/collector-function.ts';
 import { createObservability, toLog, toMetricSink } from '../../shared/runtime/observability.ts';
 
 // Runs once per container (cold start): config validated, clients created, routes compiled.
@@ -24,5 +25,9 @@ const collector = createCollectorFunction({
 /** The bare handler: one settled result per record (for tests). */
 export const collect = collector.collect;
 
-/** The deployed handler: partial batch responses, EMF metrics. */
-export const handler = collector.handler;
+/**
+ * The deployed handler: SQS batches (partial batch responses, EMF metrics), and the schedule's
+ * `{ "kind": "drain-pending" }` event, which drains the pending set (serverless.yml, every minute).
+ */
+export const handler = (event: SQSEvent | { readonly kind?: unknown }) =>
+  'kind' in event && event.kind === DRAIN_EVENT_KIND ? collector.drain() : collector.handler(event as SQSEvent);

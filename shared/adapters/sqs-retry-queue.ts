@@ -18,7 +18,15 @@ export class SqsRetryQueue implements RetryQueue {
     this.#queueUrl = queueUrl;
   }
 
+  /**
+   * Sends every chunk of 10, also after one failed, so one bad receipt handle does not cost the rest
+   * of the batch its backoff.
+   *
+   * @throws AdapterError (retryable) after all chunks were tried, when any entry failed
+   */
   async delay(entries: readonly { readonly receiptHandle: string; readonly seconds: number }[]): Promise<void> {
+    let failed = 0;
+    let firstCause: unknown;
     for (let start = 0; start < entries.length; start += BATCH_LIMIT) {
       const chunk = entries.slice(start, start + BATCH_LIMIT);
       try {
@@ -32,16 +40,21 @@ export class SqsRetryQueue implements RetryQueue {
             })),
           }),
         );
-        if ((result.Failed ?? []).length > 0) {
-          // Not fatal: the record still returns after the queue's own visibility timeout.
-          throw new AdapterError(`ChangeMessageVisibilityBatch failed for ${result.Failed?.length} entries`, {
-            retryable: true,
-          });
-        }
+        failed += (result.Failed ?? []).length;
       } catch (error) {
-        if (error instanceof AdapterError) throw error;
-        throw new AdapterError('ChangeMessageVisibilityBatch failed', { retryable: true, cause: error });
+        failed += chunk.length;
+        firstCause ??= error;
       }
+    }
+    if (failed > 0) {
+      // Not fatal: a record without its backoff still returns after the queue's own visibility timeout.
+      throw new AdapterError(
+        `ChangeMessageVisibilityBatch: expected 0 failed entries, got ${failed} of ${entries.length}`,
+        {
+          retryable: true,
+          ...(firstCause === undefined ? {} : { cause: firstCause }),
+        },
+      );
     }
   }
 }

@@ -1,14 +1,20 @@
-import { backoffSeconds } from '../domain/backoff.ts';
+import { backoffSeconds, visibilityCapSeconds } from '../domain/backoff.ts';
+import type { BatchBudget } from '../domain/budget.ts';
 import { parseSqsRecords, type SqsRecordLike } from '../domain/events.ts';
 import { countObjects, type DistributionGroup, groupChanges } from '../domain/group-changes.ts';
-import { planInvalidation } from '../domain/planner/index.ts';
+import { DEFAULT_MAX_STALENESS_SECONDS } from '../domain/pending-policy.ts';
+import { type Inventory, planInvalidation } from '../domain/planner/index.ts';
 import { isBucketName } from '../domain/route-config.ts';
 import type { RouteTable } from '../domain/routes.ts';
 import { callerReferenceOf, unitKeyOf } from '../domain/unit-of-work.ts';
 import { DeferredError } from './errors.ts';
 import { loadInventory } from './inventory.ts';
-import { type BudgetPolicy, invalidateUnit, type UnitDeps, type UnitMetric } from './issue-unit.ts';
-import type { KeyLister, RetryQueue } from './ports.ts';
+import { type IsolationMetric, invalidateIsolating } from './isolate-refused.ts';
+import type { BudgetPolicy, UnitDeps, UnitMetric } from './issue-unit.ts';
+import { issueWithPending, type PendingDeps, type PendingMetric } from './issue-with-pending.ts';
+import { recordSharedMessages, skipHandledMessages } from './message-progress.ts';
+import type { MessageProgress, PendingStore } from './pending-ports.ts';
+import type { KeyLister, RetryQueue, StoredPlan } from './ports.ts';
 import type { SweepMetric } from './sweep-reservations.ts';
 
 export type { Log } from './issue-unit.ts';
@@ -17,6 +23,8 @@ export type { Log } from './issue-unit.ts';
 export interface CollectorPolicy extends BudgetPolicy {
   readonly backoffBaseSeconds: number;
   readonly backoffMaxSeconds: number;
+  /** Freshness SLO: how long a change may wait in the pending set to coalesce (default 900 s). */
+  readonly maxStalenessSeconds?: number;
 }
 
 /** Counters for CloudWatch (EMF through Powertools Metrics in Lambda). */
@@ -27,6 +35,10 @@ export interface MetricSink {
 export type CollectorMetric =
   | UnitMetric
   | SweepMetric
+  | IsolationMetric
+  | PendingMetric
+  | 'PendingPaths'
+  | 'OldestPendingAgeSeconds'
   | 'ChangedKeys'
   | 'Deferred'
   | 'RetriedRecords'
@@ -40,6 +52,10 @@ export interface CollectorDeps extends UnitDeps {
   readonly policy: CollectorPolicy;
   readonly metrics: MetricSink;
   readonly random: () => number;
+  /** The durable pending set; without it, changes that cannot go now wait in SQS (backoff, then DLQ). */
+  readonly pending?: PendingStore;
+  /** Per-distribution progress of messages feeding several distributions. */
+  readonly progress?: MessageProgress;
 }
 
 /** An SQS record as the collector reads it (the aws-lambda SQSRecord fits). */
@@ -62,10 +78,12 @@ export async function collectBatch(
   records: readonly CollectorRecord[],
   deps: CollectorDeps,
 ): Promise<PromiseSettledResult<void>[]> {
+  const startedAt = deps.now();
   const parsed = parseSqsRecords(records);
   for (const problem of parsed.problems) deps.log.warn('record skipped', { ...problem });
   deps.metrics.count('InvalidRecords', parsed.problems.length);
-  const { groups, skipped } = groupChanges(parsed.changes, deps.routes);
+  const grouped = groupChanges(parsed.changes, deps.routes);
+  const { skipped } = grouped;
   // The bucket is named only when it is a bucket name: the field comes from the message (docs/security.md).
   for (const skip of skipped) {
     const bucket = isBucketName(skip.bucket) ? skip.bucket : 'not a bucket name';
@@ -73,11 +91,20 @@ export async function collectBatch(
   }
   deps.metrics.count('ChangedKeys', parsed.changes.length);
 
+  const retried = new Set(
+    records.filter((record) => Number(record.attributes?.ApproximateReceiveCount ?? '1') > 1).map((r) => r.messageId),
+  );
+  const groups =
+    deps.progress === undefined
+      ? grouped.groups
+      : await skipHandledMessages(grouped.groups, parsed.changes, retried, deps.routes, deps.progress);
   const failures = new Map<string, Error>();
+  const handled: DistributionGroup[] = [];
   await Promise.all(
     [...groups.values()].map(async (group) => {
       try {
         await processGroup(group, deps);
+        handled.push(group);
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
         const retryable = (failure as { retryable?: boolean }).retryable !== false;
@@ -95,7 +122,12 @@ export async function collectBatch(
       }
     }),
   );
-  await delayFailed(records, failures, deps);
+  if (deps.progress !== undefined) {
+    await recordSharedMessages(handled, [...groups.values()], deps.progress, deps.now()).catch((error: Error) =>
+      deps.log.warn('could not record message progress', { error: error.name }),
+    );
+  }
+  await delayFailed(records, failures, startedAt, deps);
   return records.map((record) => {
     const failure = failures.get(record.messageId);
     return failure === undefined ? { status: 'fulfilled', value: undefined } : { status: 'rejected', reason: failure };
@@ -105,8 +137,21 @@ export async function collectBatch(
 async function processGroup(group: DistributionGroup, deps: CollectorDeps): Promise<void> {
   const unitKey = unitKeyOf(group.distributionId, group.messageIds);
   const inventory = await loadInventory(group, deps);
-  const changed = [...group.paths];
-  await invalidateUnit(
+  // The inventory was listed under the group's own paths: merged pending paths plan without it.
+  const plan = (paths: readonly string[], budget: BatchBudget) =>
+    planPaths(paths, budget, paths.length === group.paths.size ? inventory : undefined);
+  if (deps.pending !== undefined) {
+    const fresh = {
+      unitKey,
+      paths: [...group.paths],
+      messageIds: [...group.messageIds],
+      changedObjects: countObjects(group),
+      firstSeenAt: group.firstEventAt ?? deps.now(),
+    };
+    await issueWithPending(group.distributionId, fresh, plan, pendingDepsOf(deps, deps.pending));
+    return;
+  }
+  await invalidateIsolating(
     {
       distributionId: group.distributionId,
       unitKey,
@@ -115,27 +160,67 @@ async function processGroup(group: DistributionGroup, deps: CollectorDeps): Prom
       messageCount: group.messageIds.size,
       changedObjects: countObjects(group),
       ...(group.firstEventAt === undefined ? {} : { firstEventAt: group.firstEventAt }),
-      plan: (budget) => {
-        const plan = planInvalidation({
-          changed,
-          maxPaths: budget.maxPaths,
-          maxWildcards: budget.maxWildcards,
-          ...(inventory === undefined ? {} : { inventory }),
-        });
-        return {
-          paths: plan.paths.map((path) => path.path),
-          exactPaths: plan.exactPaths,
-          wildcardPaths: plan.wildcardPaths,
-          changed: plan.changed,
-          collateral: plan.collateral,
-        };
-      },
+      plan: (budget) => plan([...group.paths], budget),
     },
-    deps,
+    { ...deps, isolationMetrics: deps.metrics },
   );
 }
 
-async function delayFailed(records: readonly CollectorRecord[], failures: Map<string, Error>, deps: CollectorDeps) {
+/**
+ * Drains the pending sets of every routed distribution (the scheduled drain): each is merged into one
+ * plan and issued, or held while it may still wait, or left pending when the budget says not now.
+ *
+ * @returns what happened per distribution
+ */
+export async function drainPending(deps: CollectorDeps): Promise<Map<string, string>> {
+  const outcomes = new Map<string, string>();
+  if (deps.pending === undefined) return outcomes;
+  const distributions = new Set(deps.routes.routes.map((route) => route.distributionId));
+  for (const distributionId of distributions) {
+    const outcome = await issueWithPending(
+      distributionId,
+      undefined,
+      (paths, budget) => planPaths(paths, budget, undefined),
+      pendingDepsOf(deps, deps.pending),
+    );
+    outcomes.set(distributionId, outcome);
+  }
+  return outcomes;
+}
+
+function pendingDepsOf(deps: CollectorDeps, pending: PendingStore): PendingDeps {
+  const maxStalenessSeconds = deps.policy.maxStalenessSeconds ?? DEFAULT_MAX_STALENESS_SECONDS;
+  return {
+    ...deps,
+    isolationMetrics: deps.metrics,
+    pending,
+    pendingPolicy: { ...deps.policy, maxStalenessSeconds: () => maxStalenessSeconds },
+    pendingMetrics: deps.metrics,
+  };
+}
+
+function planPaths(changed: readonly string[], budget: BatchBudget, inventory: Inventory | undefined): StoredPlan {
+  const plan = planInvalidation({
+    changed,
+    maxPaths: budget.maxPaths,
+    maxWildcards: budget.maxWildcards,
+    ...(inventory === undefined ? {} : { inventory }),
+  });
+  return {
+    paths: plan.paths.map((path) => path.path),
+    exactPaths: plan.exactPaths,
+    wildcardPaths: plan.wildcardPaths,
+    changed: plan.changed,
+    collateral: plan.collateral,
+  };
+}
+
+async function delayFailed(
+  records: readonly CollectorRecord[],
+  failures: Map<string, Error>,
+  startedAt: number,
+  deps: CollectorDeps,
+) {
   if (failures.size === 0) return;
   deps.metrics.count('RetriedRecords', failures.size);
   if (deps.retryQueue === undefined) return;
@@ -145,11 +230,18 @@ async function delayFailed(records: readonly CollectorRecord[], failures: Map<st
     const failure = failures.get(record.messageId);
     if (failure === undefined || record.receiptHandle === undefined) continue;
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
-    const seconds =
+    const wanted =
       (failure as { retryable?: boolean }).retryable === false
         ? policy.maxSeconds
         : backoffSeconds(receiveCount, policy, deps.random());
-    entries.push({ receiptHandle: record.receiptHandle, seconds });
+    const firstReceive = Number(record.attributes?.ApproximateFirstReceiveTimestamp);
+    const cap = visibilityCapSeconds({
+      nowMs: deps.now(),
+      invocationStartMs: startedAt,
+      receiveCount,
+      firstReceiveMs: Number.isFinite(firstReceive) && firstReceive > 0 ? firstReceive : undefined,
+    });
+    entries.push({ receiptHandle: record.receiptHandle, seconds: Math.min(wanted, cap) });
   }
   try {
     await deps.retryQueue.delay(entries);

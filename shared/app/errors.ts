@@ -23,3 +23,12 @@ export class InjectedCrashError extends CollectorError {
 export class UnitBusyError extends CollectorError {
   override name = 'UnitBusyError';
 }
+
+/** CloudFront refused even the widest wildcard a refused path could be cut to (`/*`): permanent. */
+export class RefusedPathError extends CollectorError {
+  override name = 'RefusedPathError';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { retryable: false, cause: options.cause });
+  }
+}

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { CloudFrontReconciler } from '../adapters/cloudfront-reconciler.ts';
+import { DynamoPendingStore } from '../adapters/dynamodb-pending-store.ts';
 import { DynamoReportReader, ReportTableNotFoundError } from '../adapters/dynamodb-report-reader.ts';
 import { DomainError } from '../domain/errors.ts';
 import { monthBounds, monthKeyOf } from '../domain/month.ts';
@@ -87,6 +88,7 @@ async function loadReport(options: ReportOptions, clients: ReportClients, now: n
     ...(reconciliation === undefined ? {} : { reconciliation }),
     ...(options.budget === undefined ? {} : { monthlyPathBudget: options.budget }),
     labels: { ...(options.stage === undefined ? {} : { stage: options.stage }), tableName: options.tableName },
+    pending: await new DynamoPendingStore(clients.documents, { tableName: options.tableName }).summarize(),
   });
 }
 

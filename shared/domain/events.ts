@@ -1,5 +1,5 @@
 import { describeValue } from './errors.ts';
-import { decodeEventKey } from './paths.ts';
+import { decodeEventKey, decodeEventKeyKeepingPlus } from './paths.ts';
 
 /**
  * Parsing of the SQS messages the collector receives. Accepted message bodies:
@@ -18,8 +18,9 @@ import { decodeEventKey } from './paths.ts';
  * service was not set up for. Problems are logged and acknowledged, never retried.
  *
  * Keys: notification keys are form-encoded (`+` is a space, `%2B` a plus). EventBridge keys are decoded
- * the same way: AWS's own Powertools for Lambda (Python) applies `unquote_plus` to
- * `detail.object.key` as it does to notification keys, and S3's EventBridge docs do not promise raw keys.
+ * the same way (AWS's own Powertools for Lambda (Python) applies `unquote_plus` to `detail.object.key`),
+ * but S3's EventBridge docs promise neither reading and a field report says EventBridge keeps `+`
+ * literal: an EventBridge key holding `+` yields two changes, one per reading, so both are invalidated.
  *
  * Hot path (10,000 records a batch): one JSON.parse per body (two for an SNS envelope), plain property
  * checks, no regular expressions, no closures per record. A bad record never hides the good ones.
@@ -29,7 +30,11 @@ import { decodeEventKey } from './paths.ts';
 export interface SqsRecordLike {
   readonly messageId: string;
   readonly body: string;
-  readonly attributes?: { readonly ApproximateReceiveCount?: string; readonly SentTimestamp?: string };
+  readonly attributes?: {
+    readonly ApproximateReceiveCount?: string;
+    readonly SentTimestamp?: string;
+    readonly ApproximateFirstReceiveTimestamp?: string;
+  };
 }
 
 /** What happened to an object, as far as the cache is concerned. */
@@ -235,7 +240,7 @@ function addChange(
   const decoded = decodeEventKey(rawKey);
   if (!decoded.ok) return `${objectField(recordIndex)}.key: ${decoded.reason}`;
   const { sequencer, size } = object as Json;
-  batch.changes.push({
+  const change: S3Change = {
     messageId,
     bucket,
     key: decoded.key,
@@ -244,7 +249,12 @@ function addChange(
     sequencer: typeof sequencer === 'string' ? sequencer : undefined,
     eventTime: typeof eventTime === 'string' ? eventTime : undefined,
     size: typeof size === 'number' ? size : undefined,
-  });
+  };
+  batch.changes.push(change);
+  if (recordIndex === EVENTBRIDGE && rawKey.includes('+')) {
+    const literal = decodeEventKeyKeepingPlus(rawKey);
+    if (literal.ok && literal.key !== decoded.key) batch.changes.push({ ...change, key: literal.key });
+  }
   return undefined;
 }
 

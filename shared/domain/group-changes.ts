@@ -1,4 +1,5 @@
 import type { S3Change } from './events.ts';
+import { firstDoubtfulIndex } from './paths.ts';
 import { type RouteTable, routeChange, type SkipReason } from './routes.ts';
 
 /** Everything one batch asks of one distribution. */
@@ -95,7 +96,7 @@ export function groupChanges(changes: readonly S3Change[], table: RouteTable): G
 }
 
 /**
- * The longest prefix shared by the paths, cut before any `*` (a path with `*` is planned as a wildcard
+ * The longest prefix shared by the paths, cut before any `*`, `'` or `%7E` (such a path is planned as a wildcard
  * ending there). Every wildcard the planner may choose extends this prefix, so an inventory listed under
  * it is complete for the plan.
  *
@@ -104,7 +105,7 @@ export function groupChanges(changes: readonly S3Change[], table: RouteTable): G
 export function commonPathPrefix(paths: Iterable<string>): string {
   let prefix: string | undefined;
   for (const path of paths) {
-    const star = path.indexOf('*');
+    const star = firstDoubtfulIndex(path);
     const candidate = star === -1 ? path : path.slice(0, star);
     if (prefix === undefined) {
       prefix = candidate;

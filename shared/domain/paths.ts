@@ -15,6 +15,11 @@
  * is encoded as `%7E`. `?` is only "reserved" in RFC 1738, but in a path it would start a query
  * string, so it is always encoded too. Everything else (`!$&'()*+,-./:;=@_` and alphanumerics) stays
  * literal; `*` stays literal here and the planner turns any path holding it into a wildcard.
+ *
+ * Doubtful characters (DESIGN 3.1): CloudFront has refused a raw `~` (aws-sdk-js-v3#4042, where
+ * `%7E` was accepted but reportedly did not invalidate the `~` object) and a `'` (s3_website#63).
+ * A path holding `%7E` or `'` is therefore planned like one holding `*`: as a wildcard ending right
+ * before the first of them ({@link firstDoubtfulIndex}).
  */
 
 /** Longest invalidation path CloudFront accepts, wildcard included. */
@@ -48,6 +53,22 @@ export function decodeEventKey(raw: string): DecodedKey {
     return { ok: true, key: decodeURIComponent(spaced) };
   } catch {
     return { ok: false, reason: describeMalformedKey(spaced) };
+  }
+}
+
+/**
+ * Decodes a key whose `+` may be literal (an EventBridge `detail.object.key`: AWS documents neither
+ * reading, and a field report says EventBridge keeps `+`): percent-escapes only. Never throws.
+ *
+ * @param raw - the key as it appears in the event
+ * @returns the decoded key with every `+` kept, or `ok: false` with a reason
+ */
+export function decodeEventKeyKeepingPlus(raw: string): DecodedKey {
+  if (!raw.includes('%')) return { ok: true, key: raw };
+  try {
+    return { ok: true, key: decodeURIComponent(raw) };
+  } catch {
+    return { ok: false, reason: describeMalformedKey(raw) };
   }
 }
 
@@ -99,6 +120,50 @@ export function toCloudFrontPath(servedKey: string): string {
     out += encodeCodePoint(point);
   }
   return out;
+}
+
+/** `*`, `'`, and `~` raw or encoded (`%7E` is the only form `toCloudFrontPath` writes); one native scan. */
+const DOUBTFUL = /[*'~]|%7E/;
+
+/**
+ * Where the first character sits that an exact invalidation path cannot hold safely: `*` (a
+ * wildcard there), `'` or an encoded `~` (refused or not matched by CloudFront in the field). The
+ * planner covers such a path with a wildcard ending at this index.
+ *
+ * @param path - an encoded CloudFront path
+ * @returns the index, or -1 when the path can be invalidated exactly
+ */
+export function firstDoubtfulIndex(path: string): number {
+  return path.search(DOUBTFUL);
+}
+
+/** Characters an exact path keeps when CloudFront refused it: anything else is suspect. */
+const PLAIN_PATH_CHAR = /[^/0-9A-Za-z._-]/;
+
+/**
+ * A shorter wildcard covering a path CloudFront refused (InvalidArgument): for an exact path, a
+ * wildcard ending before its first character outside `[/0-9A-Za-z._-]` (on a character boundary);
+ * for a wildcard, or a path with no such character, the wildcard of its parent directory. Every
+ * result is a strictly shorter prefix, so repeated cuts end at `/*`.
+ *
+ * @param path - the refused CloudFront path
+ * @returns the wildcard, or undefined when `path` is `/*` already (nothing shorter covers it)
+ */
+export function cutRefusedPath(path: string): string | undefined {
+  const wildcard = path.endsWith('*');
+  const body = wildcard ? path.slice(0, -1) : path;
+  if (!wildcard) {
+    const suspect = body.slice(1).search(PLAIN_PATH_CHAR);
+    if (suspect !== -1) {
+      const cut = floorCharBoundary(body, suspect + 1);
+      if (cut >= 1) return `${body.slice(0, cut)}*`;
+    }
+  }
+  // The parent directory: up to the last `/` strictly before the end of the prefix.
+  const parent = body.lastIndexOf('/', body.length - 2);
+  if (parent === -1) return body.length > 1 ? '/*' : undefined;
+  const shorter = `${body.slice(0, parent + 1)}*`;
+  return shorter.length < path.length || !wildcard ? shorter : undefined;
 }
 
 /**

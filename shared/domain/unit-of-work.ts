@@ -55,3 +55,17 @@ export function reservationTokenOf(unitKey: string, reservedAt: number, paths: r
   for (const path of paths) hash.update('\n').update(path);
   return hash.digest('hex').slice(0, 36);
 }
+
+/**
+ * The key of a part of a unit of work (bad-path isolation splits a refused request): the parent
+ * unit and the exact paths of the part, so a retry that splits the same plan the same way finds the
+ * parts already in the ledger and issues none of them twice.
+ *
+ * @param unitKey - the parent unit's key
+ * @param paths - the paths of the part, in request order
+ */
+export function partUnitKeyOf(unitKey: string, paths: readonly string[]): string {
+  const hash = createHash('sha256').update(unitKey).update('\npart');
+  for (const path of paths) hash.update('\n').update(path);
+  return hash.digest('hex').slice(0, UNIT_KEY_LENGTH);
+}

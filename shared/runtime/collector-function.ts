@@ -8,15 +8,20 @@ import { CloudFrontGateway } from '../adapters/cloudfront-gateway.ts';
 import { CloudFrontReconciler } from '../adapters/cloudfront-reconciler.ts';
 import { DynamoAccountLedger } from '../adapters/dynamodb-account-ledger.ts';
 import { DynamoLedger } from '../adapters/dynamodb-ledger.ts';
+import { DynamoMessageProgress } from '../adapters/dynamodb-message-progress.ts';
+import { DynamoPendingStore } from '../adapters/dynamodb-pending-store.ts';
 import { S3KeyLister } from '../adapters/s3-key-lister.ts';
 import { SqsRetryQueue } from '../adapters/sqs-retry-queue.ts';
 import { createWatchScheduler } from '../adapters/sqs-watch-scheduler.ts';
-import { type CollectorDeps, collectBatch, type Log, type MetricSink } from '../app/collect-batch.ts';
+import { type CollectorDeps, collectBatch, drainPending, type Log, type MetricSink } from '../app/collect-batch.ts';
 import { createOutsideReconciler } from '../app/reconcile-outside.ts';
 import { createRouteResolver } from '../app/resolve-routes.ts';
 import { createReservationSweeper } from '../app/sweep-reservations.ts';
 import { requireSetting, type ServiceConfig } from '../config.ts';
 import { wrapSqsFunction } from './sqs-handler.ts';
+
+/** `kind` of the scheduled event that drains the pending set (serverless.yml). */
+export const DRAIN_EVENT_KIND = 'drain-pending';
 
 /** The SDK clients the collector uses (created once per container by the caller). */
 export interface CollectorClients {
@@ -30,6 +35,8 @@ export interface CollectorClients {
 export interface CollectorFunction {
   collect(event: SQSEvent): Promise<PromiseSettledResult<void>[]>;
   handler(event: SQSEvent): Promise<SQSBatchResponse>;
+  /** The scheduled drain of the pending set (every minute); reports pending counts and ages as metrics. */
+  drain(): Promise<Record<string, string>>;
 }
 
 /**
@@ -54,12 +61,16 @@ export function createCollectorFunction(options: {
     now,
   });
   const resolveRoutes = createRouteResolver(config.routes, gateway, { ttlMs: 300_000, now });
+  const tableName = requireSetting(config.tableName, 'TABLE_NAME');
+  const pending = new DynamoPendingStore(clients.dynamo, { tableName });
   const deps: Omit<CollectorDeps, 'routes'> = {
     ledger: new DynamoLedger(clients.dynamo, {
-      tableName: requireSetting(config.tableName, 'TABLE_NAME'),
+      tableName,
       retentionDays: config.ledgerRetentionDays,
       accountTableName: config.accountTableName,
     }),
+    pending,
+    progress: new DynamoMessageProgress(clients.dynamo, { tableName }),
     gateway,
     retryQueue: config.queueUrl === undefined ? undefined : new SqsRetryQueue(clients.sqs, config.queueUrl),
     lister: new S3KeyLister(clients.s3, {
@@ -116,8 +127,21 @@ export function createCollectorFunction(options: {
     await sweeper.sweepIfDue();
     return results;
   };
+  const drain = async () => {
+    const outcomes = await drainPending({ ...deps, routes: await resolveRoutes() });
+    for (const summary of await pending.summarize()) {
+      const age = summary.oldestFirstSeenAt === undefined ? 0 : Math.max(0, now() - summary.oldestFirstSeenAt) / 1000;
+      options.metrics.count('PendingPaths', summary.paths);
+      options.metrics.count('OldestPendingAgeSeconds', Math.round(age));
+      if (summary.paths > 0) options.log.info('pending', { ...summary, ageSeconds: Math.round(age) });
+    }
+    options.powertoolsMetrics?.publishStoredMetrics();
+    await sweeper.sweepIfDue();
+    return Object.fromEntries(outcomes);
+  };
   return {
     collect,
+    drain,
     handler: wrapSqsFunction(collect, {
       log: options.log,
       ...(options.powertoolsMetrics === undefined ? {} : { metrics: options.powertoolsMetrics }),

@@ -3,6 +3,8 @@ import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamod
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { CloudFrontGateway } from '../../shared/adapters/cloudfront-gateway.ts';
 import { DynamoLedger } from '../../shared/adapters/dynamodb-ledger.ts';
+import { DynamoMessageProgress } from '../../shared/adapters/dynamodb-message-progress.ts';
+import { DynamoPendingStore } from '../../shared/adapters/dynamodb-pending-store.ts';
 import { ledgerTableDefinition } from '../../shared/adapters/ledger-table.ts';
 import type { CollectorDeps, CollectorMetric, CollectorPolicy, Log } from '../../shared/app/collect-batch.ts';
 import type { RetryQueue } from '../../shared/app/ports.ts';
@@ -63,6 +65,8 @@ export function buildCollectorDeps(options: {
   checkpoint?: CollectorDeps['checkpoint'];
   /** The account table the stage shares with the account's other stages. */
   accountTableName?: string;
+  /** With the durable pending set and message progress (as deployed). */
+  withPending?: boolean;
 }): CollectorDeps & { log: CapturedLog; metrics: ReturnType<typeof captureMetrics> } {
   const now = options.now ?? Date.now;
   return {
@@ -81,6 +85,15 @@ export function buildCollectorDeps(options: {
     now,
     random: () => 0.5,
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+    ...(options.withPending === true ? pendingAdapters(options.dynamo, options.tableName) : {}),
+  };
+}
+
+function pendingAdapters(dynamo: DynamoDBClient, tableName: string) {
+  const document = DynamoDBDocumentClient.from(dynamo);
+  return {
+    pending: new DynamoPendingStore(document, { tableName }),
+    progress: new DynamoMessageProgress(document, { tableName }),
   };
 }
 

@@ -13,13 +13,15 @@ export interface BruteForceBest {
 }
 
 const MAX_WILDCARD_LENGTH = 3999;
+/** Characters an exact path or a wildcard prefix may not hold: `*`, `'`, an encoded `~`. */
+const DOUBTFUL = /[*']|%7E/;
 
 /**
- * A prefix can end a wildcard when it holds no `*` and ends on a character boundary: decoding it
+ * A prefix can end a wildcard when it holds no `*`, `'` or `%7E` (DESIGN 3.1's doubtful characters) and ends on a character boundary: decoding it
  * succeeds (no escape or UTF-8 sequence cut in half).
  */
 function isWildcardPrefix(prefix: string): boolean {
-  if (prefix.length === 0 || prefix.length > MAX_WILDCARD_LENGTH || prefix.includes('*')) return false;
+  if (prefix.length === 0 || prefix.length > MAX_WILDCARD_LENGTH || DOUBTFUL.test(prefix)) return false;
   try {
     decodeURIComponent(prefix);
     return true;
@@ -42,7 +44,7 @@ export function bruteForcePlan(
   const changedSet = new Set(targets);
   const bystanders = [...new Set(inventory)].filter((path) => !changedSet.has(path));
   if (targets.length > 31 || bystanders.length > 31) throw new Error('brute force is for tiny inputs only');
-  const exactOk = targets.map((path) => !path.includes('*') && path.length <= 4000);
+  const exactOk = targets.map((path) => !DOUBTFUL.test(path) && path.length <= 4000);
   const prefixes = new Set<string>();
   for (const path of targets) {
     for (let end = 1; end <= path.length; end++) {

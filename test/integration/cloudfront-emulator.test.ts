@@ -96,7 +96,7 @@ describe('CloudFront emulator', () => {
 
     it('round-trips paths and CallerReferences with XML special and non-ASCII characters', async () => {
       // Prepare
-      const paths = ['/a&b<c>.html', '/quote"\'.css', '/caf\u00e9/\u{1F600}.png', '/tab\there', '/cdata]]>end'];
+      const paths = ['/a&b<c>.html', '/quote".css', '/caf\u00e9/\u{1F600}.png', '/tab\there', '/cdata]]>end'];
       const callerReference = 'ref &<>"\' \u00fc';
 
       // Act
@@ -167,6 +167,8 @@ describe('CloudFront emulator', () => {
       ['a path without a leading slash', 'index.html'],
       ['a wildcard before the last character', '/images/*.png'],
       ['a path longer than 4,000 characters', `/${'a'.repeat(4000)}`],
+      ['a raw tilde (aws-sdk-js-v3#4042)', '/~user/index.html'],
+      ['a raw apostrophe (s3_website#63)', "/it's.html"],
     ])('rejects %s as InvalidArgument', async (_case, path) => {
       // Act
       const error = await captureServiceException(invalidate(SITE, ['/ok.html', path]));

@@ -44,13 +44,15 @@ function expectedGrants(stage: Stage): Record<string, { action: string; resource
     'dynamodb:DeleteItem',
     'dynamodb:Query',
   ];
+  // Per-distribution message progress reads and writes in batches (collector only).
+  const progress = ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'];
   // The SQS event source mapping polls with the function's role; failed records get a backoff.
   const consume = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'];
   return {
     CollectorRole: [
       ...logs('collector'),
       ...grant(invalidate, distributions),
-      ...grant(ledger, table),
+      ...grant([...ledger, ...progress], table),
       ...grant(consume, [arnOf('ChangeQueue')]),
       ...grant(['sqs:SendMessage'], [arnOf('WatchQueue')]),
       ...grant(['s3:ListBucket'], inventory.map(bucketArn)),

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffSeconds, MAX_VISIBILITY_SECONDS } from '../../shared/domain/backoff.ts';
+import {
+  backoffSeconds,
+  MAX_VISIBILITY_SECONDS,
+  RECEIPT_SLACK_SECONDS,
+  visibilityCapSeconds,
+} from '../../shared/domain/backoff.ts';
 
 const POLICY = { baseSeconds: 30, maxSeconds: 900 };
 
@@ -25,6 +30,49 @@ describe('backoffSeconds', () => {
         expect(seconds).toBeLessThanOrEqual(Math.max(1, Math.ceil(ceiling)));
         expect(seconds).toBeLessThanOrEqual(MAX_VISIBILITY_SECONDS);
       }),
+    );
+  });
+});
+
+describe('visibilityCapSeconds', () => {
+  const HOUR_MS = 3_600_000;
+  const NOW = Date.parse('2026-11-21T12:00:00Z');
+
+  it('leaves what is left of 12 hours since the first receipt', () => {
+    // Act
+    const cap = visibilityCapSeconds({
+      nowMs: NOW,
+      invocationStartMs: NOW,
+      receiveCount: 1,
+      firstReceiveMs: NOW - 11.5 * HOUR_MS,
+    });
+
+    // Assess
+    expect(cap).toBe(1800);
+  });
+
+  it('never lets the total visibility pass 12 hours from the receipt, for any receipt the invocation can have', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 12 * HOUR_MS }),
+        fc.integer({ min: 0, max: RECEIPT_SLACK_SECONDS * 1000 }),
+        fc.integer({ min: 0, max: 900_000 }),
+        fc.integer({ min: 1, max: 9 }),
+        (firstAgo, windowMs, runMs, receiveCount) => {
+          // Prepare: this receipt came at most the batching window before the invocation started.
+          const invocationStartMs = NOW - runMs;
+          const receiptMs = receiveCount === 1 ? NOW - firstAgo : invocationStartMs - windowMs;
+          const firstReceiveMs = receiveCount === 1 ? receiptMs : Math.min(receiptMs, NOW - firstAgo);
+
+          // Act
+          const cap = visibilityCapSeconds({ nowMs: NOW, invocationStartMs, receiveCount, firstReceiveMs });
+
+          // Assess: SQS's rule, counted from this receipt.
+          expect(cap).toBeGreaterThanOrEqual(0);
+          expect((NOW - receiptMs) / 1000 + cap).toBeLessThanOrEqual(MAX_VISIBILITY_SECONDS);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

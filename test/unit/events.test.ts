@@ -200,7 +200,22 @@ describe('parseSqsRecords', () => {
           eventTime: event.time,
           size: 5,
         },
+        expect.objectContaining({ messageId: 'm-eb', key: 'img/a+b.png' }),
       ]);
+    });
+
+    it.each([
+      ['a plus', 'sale+promo.html', ['sale promo.html', 'sale+promo.html']],
+      ['a plus and an escape', 'caf%C3%A9+%2B1.html', ['café +1.html', 'café++1.html']],
+      ['no plus', 'a%20b.html', ['a b.html']],
+    ])('reads a key with %s both ways when EventBridge may have kept + literal', (_case, encodedKey, keys) => {
+      // Prepare
+      const event = buildEventBridgeS3Event({ key: 'unused', encodedKey });
+      // Act
+      const batch = parseSqsRecords([buildSqsRecord(event)]);
+      // Assess
+      expect(batch.changes.map((change) => change.key)).toEqual(keys);
+      expect(batch.problems).toEqual([]);
     });
 
     it('reads Object Deleted as a removal', () => {

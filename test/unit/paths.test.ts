@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  cutRefusedPath,
   decodeEventKey,
+  firstDoubtfulIndex,
   floorCharBoundary,
   MAX_PATH_LENGTH,
   needsEncoding,
@@ -206,6 +208,55 @@ describe('floorCharBoundary', () => {
         expect(() => decodeURIComponent(path.slice(0, cut))).not.toThrow();
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('firstDoubtfulIndex', () => {
+  it.each([
+    ['/a/b.html', -1],
+    ['/a/b*', 4],
+    ["/a/it's", 5],
+    ['/a/%7Ebob', 3],
+    ["/x'/%7E/*", 2],
+  ])('finds the first *, apostrophe or encoded tilde in %s', (path, index) => {
+    expect(firstDoubtfulIndex(path)).toBe(index);
+  });
+});
+
+describe('cutRefusedPath', () => {
+  it.each([
+    ['an exact path, before its first unusual character', '/docs/sale!.html', '/docs/sale*'],
+    ['an exact path, on a character boundary', '/caf%C3%A9.html', '/caf*'],
+    ['an exact plain path, to its directory', '/docs/a.html', '/docs/*'],
+    ['a wildcard, to its parent directory', '/docs/guide/*', '/docs/*'],
+    ['a wildcard inside a name, to its directory', '/docs/gui*', '/docs/*'],
+    ['a top-level wildcard, to the root', '/docs*', '/*'],
+    ['the root index path', '/', '/*'],
+  ])('cuts %s', (_case, path, cut) => {
+    expect(cutRefusedPath(path)).toBe(cut);
+  });
+
+  it('has nothing shorter than /*', () => {
+    expect(cutRefusedPath('/*')).toBeUndefined();
+  });
+
+  it('always returns a shorter wildcard that covers the path, ending at /*', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 16 }), (key) => {
+        let path = toCloudFrontPath(key);
+        for (let steps = 0; steps < 40; steps++) {
+          const cut = cutRefusedPath(path);
+          if (cut === undefined) break;
+          expect(cut.endsWith('*')).toBe(true);
+          expect(path.startsWith(cut.slice(0, -1))).toBe(true);
+          expect(() => decodeURIComponent(cut.slice(0, -1))).not.toThrow();
+          if (path.endsWith('*')) expect(cut.length).toBeLessThan(path.length);
+          path = cut;
+        }
+        expect(path).toBe('/*');
+      }),
+      { numRuns: 500 },
     );
   });
 });

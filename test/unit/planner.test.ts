@@ -150,6 +150,20 @@ describe('planInvalidation', () => {
       expect(pathStrings(plan)).toEqual(['/docs/a*', '/docs/c.html']);
     });
 
+    it.each([
+      ['a tilde (CloudFront refused a raw ~, and %7E reportedly misses the ~ object)', 'users/~bob/a.html', '/users/*'],
+      ["an apostrophe (CloudFront refused a ')", "docs/it's.html", '/docs/it*'],
+    ])('covers a path holding %s with a wildcard that ends before it', (_case, key, wildcard) => {
+      // Prepare
+      const changed = pathsOf([key, 'other.html']);
+
+      // Act
+      const plan = planInvalidation({ changed, maxPaths: 5, maxWildcards: 5 });
+
+      // Assess
+      expect(pathStrings(plan)).toEqual(['/other.html', wildcard].sort());
+    });
+
     it('covers a path over 4,000 characters with a wildcard on a shorter prefix', () => {
       // Prepare
       const long = `deep/${'x'.repeat(MAX_PATH_LENGTH)}`;

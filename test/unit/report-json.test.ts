@@ -33,6 +33,7 @@ describe('renderJson', () => {
         'projection',
         'ledger',
         'reconciliation',
+        'pending',
         'notes',
       ]);
       expect(json).toMatchObject({

@@ -1,5 +1,5 @@
 import { describeValue, PlanInputError } from '../errors.ts';
-import { MAX_PATH_LENGTH } from '../paths.ts';
+import { firstDoubtfulIndex, MAX_PATH_LENGTH } from '../paths.ts';
 import { sortWithCommonPrefixes } from './sorted-strings.ts';
 
 /** The changed paths as the planner works on them. */
@@ -8,7 +8,7 @@ export interface ChangedSet {
   paths: readonly string[];
   /** `common[i]`: length of the common prefix of `paths[i - 1]` and `paths[i]` (0 for i = 0). */
   common: Int32Array;
-  /** 1 where a path cannot be invalidated exactly: it holds `*` or is longer than 4,000 characters. */
+  /** 1 where a path cannot be invalidated exactly: it holds `*`, `'` or `%7E` or is longer than 4,000 characters. */
   forced: Uint8Array;
   forcedCount: number;
 }
@@ -34,7 +34,7 @@ export function prepareChangedSet(changed: readonly string[]): ChangedSet {
   let forcedCount = 0;
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i] as string;
-    if (path.length > MAX_PATH_LENGTH || path.includes('*')) {
+    if (path.length > MAX_PATH_LENGTH || firstDoubtfulIndex(path) !== -1) {
       forced[i] = 1;
       forcedCount++;
     }

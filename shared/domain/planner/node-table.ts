@@ -1,4 +1,4 @@
-import { floorCharBoundary, MAX_PATH_LENGTH } from '../paths.ts';
+import { firstDoubtfulIndex, floorCharBoundary, MAX_PATH_LENGTH } from '../paths.ts';
 import type { ChangedSet } from './changed-set.ts';
 import { nextInPreorder, type PrefixTrie } from './prefix-trie.ts';
 import { fillMinSave, findTopChildren, holdsNoInsidePlan, type SaveBudget, writeHanging } from './save-bounds.ts';
@@ -93,13 +93,13 @@ export function buildNodeTable(
 }
 
 /**
- * The longest prefix of a node's string that can end a wildcard: before any `*`, short enough for
+ * The longest prefix of a node's string that can end a wildcard: before any `*` (or other doubtful character), short enough for
  * the 4,000-character limit with the `*`, and on a character boundary. 0 when that prefix is no
  * longer than the parent's (it would cover more than this node's paths).
  */
 export function legalPrefixLength(path: string, depth: number, parentDepth: number): number {
   let limit = Math.min(depth, MAX_PATH_LENGTH - 1);
-  const star = path.indexOf('*');
+  const star = firstDoubtfulIndex(path);
   if (star !== -1 && star < limit) limit = star;
   const cut = floorCharBoundary(path, limit);
   return cut > parentDepth ? cut : 0;

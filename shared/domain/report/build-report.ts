@@ -3,6 +3,7 @@ import { costOfPaths, FREE_PATHS_PER_MONTH } from '../pricing.ts';
 import { ReportInputError } from './errors.ts';
 import { buildFigures, type FigureSource, latenciesOf, outsideByDistribution } from './figures.ts';
 import { buildNotes, countStatuses } from './notes.ts';
+import { buildPendingFigures, pendingNotes } from './pending.ts';
 import { periodOf, projectPaths, type ReportPeriod } from './period.ts';
 import { reconcileInvalidations } from './reconcile.ts';
 import type { DayFigures, MonthlyReport, MonthlyReportInput, OutsideInvalidation, PathCounters } from './types.ts';
@@ -74,8 +75,9 @@ export function buildMonthlyReport(input: MonthlyReportInput): MonthlyReport {
     },
     ledger,
     reconciliation,
+    pending: buildPendingFigures(input.pending ?? [], input.now),
   };
-  return { ...report, notes: buildNotes(report, input.ledger) };
+  return { ...report, notes: [...buildNotes(report, input.ledger), ...pendingNotes(report.pending)] };
 }
 
 function reconcile(input: MonthlyReportInput): MonthlyReport['reconciliation'] {

@@ -1,4 +1,5 @@
 import type { MonthKey } from '../month.ts';
+import type { PendingFigures, PendingInput } from './pending.ts';
 
 /**
  * The report model: what the month's DynamoDB partition (and, optionally, CloudFront itself) says,
@@ -75,6 +76,8 @@ export interface MonthlyReportInput {
   readonly monthlyPathBudget?: number;
   /** Where the figures came from, shown in the report header. */
   readonly labels?: { readonly stage?: string; readonly tableName?: string };
+  /** What waits in the pending set now, per distribution (absent: not read). */
+  readonly pending?: readonly PendingInput[];
 }
 
 /** Completion latency over the ledger items where the watcher recorded one. */
@@ -185,6 +188,8 @@ export interface MonthlyReport {
     readonly distributionsChecked: readonly string[];
     readonly outside: readonly OutsideInvalidation[];
   };
+  /** Changes waiting in the pending set at `generatedAt`, longest wait first (also in `notes`). */
+  readonly pending: readonly PendingFigures[];
   /** Plain sentences about gaps in the data (pending reservations, counters vs ledger, …). */
   readonly notes: readonly string[];
 }

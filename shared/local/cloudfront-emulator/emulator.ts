@@ -11,6 +11,7 @@ import type {
   RecordedInvalidation,
 } from './types.ts';
 
+import { DEFAULT_REFUSED_CHARACTERS } from './types.ts';
 /** A running CloudFront emulator. */
 export interface CloudFrontEmulator {
   /** `http://127.0.0.1:<port>`, for the SDK client's `endpoint`. */
@@ -50,10 +51,11 @@ export async function startCloudFrontEmulator(options: CloudFrontEmulatorOptions
   let store = new InvalidationStore(now, configuredDelay);
   let requests: RecordedRequest[] = [];
   let endpoint = '';
+  const refusedCharacters = options.refusedCharacters ?? DEFAULT_REFUSED_CHARACTERS;
 
   const server = createServer(
     createRequestHandler({
-      state: () => ({ store, distributions, endpoint }),
+      state: () => ({ store, distributions, endpoint, refusedCharacters }),
       faults,
       record: (request) => requests.push(request),
     }),

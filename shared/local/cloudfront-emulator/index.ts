@@ -24,4 +24,4 @@ export type {
   InvalidationStatus,
   RecordedInvalidation,
 } from './types.ts';
-export { EMULATOR_OPERATIONS } from './types.ts';
+export { DEFAULT_REFUSED_CHARACTERS, EMULATOR_OPERATIONS } from './types.ts';

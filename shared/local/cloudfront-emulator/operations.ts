@@ -13,6 +13,8 @@ export interface EmulatorState {
   readonly distributions: readonly EmulatedDistribution[];
   /** Base URL for Location headers. */
   readonly endpoint: string;
+  /** Characters refused anywhere in an invalidation path. */
+  readonly refusedCharacters: string;
 }
 
 /** A successful response, before it is written. */
@@ -32,7 +34,10 @@ export function runOperation(route: MatchedRoute, body: string, state: EmulatorS
   switch (route.operation) {
     case 'CreateInvalidation': {
       const distribution = findDistribution(state, route.distributionId);
-      const { invalidation } = state.store.create(distribution.id, parseInvalidationBatch(body));
+      const { invalidation } = state.store.create(
+        distribution.id,
+        parseInvalidationBatch(body, state.refusedCharacters),
+      );
       const location = `${state.endpoint}/2020-05-31/distribution/${encodeURIComponent(distribution.id)}/invalidation/${invalidation.id}`;
       return xml(201, renderInvalidation(invalidation), { location });
     }

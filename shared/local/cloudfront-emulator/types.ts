@@ -53,7 +53,15 @@ export interface CloudFrontEmulatorOptions {
   readonly port?: number;
   /** Clock in epoch milliseconds, for tests that move time by hand; default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Characters refused anywhere in a path with InvalidArgument for the whole request; default
+   * {@link DEFAULT_REFUSED_CHARACTERS}. Tests add more to stand for a refusal nobody foresaw.
+   */
+  readonly refusedCharacters?: string;
 }
+
+/** Characters CloudFront has refused raw in an invalidation path: `~` (aws-sdk-js-v3#4042), `'` (s3_website#63). */
+export const DEFAULT_REFUSED_CHARACTERS = "~'";
 
 /** A distribution as the emulator serves it. */
 export interface EmulatedDistribution {
