@@ -40,7 +40,9 @@ const deps: PipelineDeps = {
   queue: config.queueUrl === undefined ? undefined : new SqsQueueDepth(sqs, config.queueUrl),
   routes: createRouteResolver(config.routes, gateway, { ttlMs: 300_000, now }),
   // The watcher records completion and latency and notifies, as for the collector's invalidations.
-  ...(config.watchQueueUrl === undefined ? {} : { afterIssue: createWatchScheduler(sqs, config.watchQueueUrl) }),
+  ...(config.watchQueueUrl === undefined
+    ? {}
+    : { afterIssue: createWatchScheduler(sqs, config.watchQueueUrl, now, config.watchSchedule) }),
 };
 
 /** The bare handler (exported for tests). Never log `event`: it carries artifact credentials. */

@@ -29,6 +29,14 @@ export function callerReferenceOf(unitKey: string): string {
 }
 
 /**
+ * True for a CallerReference this service made ({@link callerReferenceOf}): the ledger watch follows
+ * those invalidations, so the watcher does not follow them again from their CloudTrail events.
+ */
+export function isOwnCallerReference(callerReference: string): boolean {
+  return /^inv-[0-9a-f]{32}$/.test(callerReference);
+}
+
+/**
  * A DynamoDB ClientRequestToken (1..36 chars) for one reservation attempt: the unit, the time of the
  * attempt and its exact plan. An SDK retry of the same transaction sends the same token and is
  * deduplicated; a later attempt (after a release, or a re-plan) gets a new token, so it never trips
