@@ -26,6 +26,10 @@ const PARAM_ENV_NAMES = [
   ENV.IN_FLIGHT_CACHE_SECONDS,
   ENV.NOTIFY,
   ENV.WATCH_MAX_WAIT_SECONDS,
+  ENV.WATCH_CHECK_DELAYS,
+  ENV.DEPLOY_CHECK_DELAYS,
+  ENV.WATCHED_DISTRIBUTIONS,
+  ENV.PIPELINE_DISTRIBUTIONS,
 ] as const;
 
 /** What serverless.yml reads from `${self:custom.derived...}`: values that follow from the stage params. */
@@ -40,7 +44,10 @@ export interface StackValues {
   readonly budgetAlarmThreshold: number;
   /** `'true'`/`'false'` texts for the template's `Fn::Equals` conditions. */
   readonly conditions: Readonly<Record<ConditionName, 'true' | 'false'>>;
-  /** Distributions the functions may invalidate: the configured ones, or all of the account's with `"auto"`. */
+  /**
+   * Distributions the functions may invalidate and read: the routes' and the pipeline-only ones
+   * (`pipelineDistributions`), or all of the account's with `"auto"`.
+   */
   readonly distributionArns: readonly CfnValue[];
   readonly inventoryBucketArns: readonly CfnValue[];
   /** Every route bucket: the queue policy's aws:SourceArn values. */
@@ -73,7 +80,20 @@ export function paramEnvironment(params: StageParams): ParamEnvironment {
     IN_FLIGHT_CACHE_SECONDS: String(params.inFlightCacheSeconds),
     NOTIFY: params.notify,
     WATCH_MAX_WAIT_SECONDS: String(params.watchMaxWaitSeconds),
+    WATCH_CHECK_DELAYS: params.watchCheckDelays,
+    DEPLOY_CHECK_DELAYS: params.deployCheckDelays,
+    WATCHED_DISTRIBUTIONS: usesAutoDistribution(params) ? '*' : namedDistributionIds(params).join(','),
+    PIPELINE_DISTRIBUTIONS: params.pipelineDistributions.join(','),
   };
+}
+
+/** Route distributions and pipeline-only ones: what IAM names and the watcher follows. */
+function namedDistributionIds(params: StageParams): string[] {
+  return unique([...params.routes.map((route) => route.distributionId), ...params.pipelineDistributions]);
+}
+
+function usesAutoDistribution(params: StageParams): boolean {
+  return params.routes.some((route) => route.distributionId === AUTO_DISTRIBUTION);
 }
 
 /**
@@ -85,8 +105,7 @@ export function paramEnvironment(params: StageParams): ParamEnvironment {
  * @throws StageParamsError when two bucket names map to the same logical id
  */
 export function deriveStackValues(params: StageParams, service: string): StackValues {
-  const ids = params.routes.map((route) => route.distributionId);
-  const usesAuto = ids.includes(AUTO_DISTRIBUTION);
+  const usesAuto = usesAutoDistribution(params);
   const inventoryBuckets = unique(params.routes.filter((route) => route.inventory).map((route) => route.bucket));
   const allBuckets = unique(params.routes.map((route) => route.bucket));
   const { routes: _routes, ...rest } = params;
@@ -103,7 +122,7 @@ export function deriveStackValues(params: StageParams, service: string): StackVa
       hasAlarmEmail: flag(params.alarmEmail !== undefined),
       tracing: flag(params.tracing),
     },
-    distributionArns: usesAuto ? [distributionArn('*')] : unique(ids).map(distributionArn),
+    distributionArns: usesAuto ? [distributionArn('*')] : namedDistributionIds(params).map(distributionArn),
     inventoryBucketArns: inventoryBuckets.map(bucketArn),
     sourceBucketArns: allBuckets.map(bucketArn),
     bucketResources: { Resources: bucketResources(params, service) },

@@ -7,6 +7,7 @@ import { parseRouteConfig, type RouteConfig } from '../domain/route-config.ts';
 import { StageParamsError } from './errors.ts';
 import {
   booleanParam,
+  checkDelaysParam,
   fail,
   integerOneOf,
   integerParam,
@@ -60,6 +61,9 @@ const SPECS = {
   inventoryCacheSeconds: integerParam(0),
   inFlightCacheSeconds: integerParam(0),
   watchMaxWaitSeconds: integerParam(60),
+  watchCheckDelays: checkDelaysParam,
+  deployCheckDelays: checkDelaysParam,
+  pipelineDistributions: textListParam(/^E[A-Z0-9]{6,20}$/, 'CloudFront distribution ids such as E2QWRUHAPOMQZL'),
 } as const;
 
 type Specs = typeof SPECS;
