@@ -122,20 +122,20 @@ export async function startLocalStack(options: {
       () => fauxqs.stop(),
     );
     // CloudTrail events of the emulator's calls, delivered once the watcher runs (EventBridge's rule).
-    const events = createEventRelay();
+    const events = options.watch === true ? createEventRelay() : undefined;
     const emulator = await startCloudFrontEmulator({
       distributions: distributionsOf(settings.routes),
       completionDelayMs: options.completionDelayMs ?? 1000,
       deployDelayMs: options.deployDelayMs ?? 1000,
       ...(options.now === undefined ? {} : { now: options.now }),
-      onApiCall: events.push,
+      ...(events === undefined ? {} : { onApiCall: events.push }),
     });
     stops.push(() => emulator.stop());
     const now = options.now ?? Date.now;
     return await assemble(settings, { dynamoServer, fauxqs, emulator }, stops, stopAll, {
       crash: options.crash,
       now,
-      watch: options.watch === true ? events : undefined,
+      watch: events,
     });
   } catch (error) {
     await stopAll();
