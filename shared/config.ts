@@ -1,5 +1,11 @@
 import { ConfigError } from './config-errors.ts';
 import { DEFAULT_MAX_STALENESS_SECONDS } from './domain/pending-policy.ts';
+import {
+  DEFAULT_DEPLOY_SCHEDULE,
+  DEFAULT_WATCH_SCHEDULE,
+  parseCheckDelays,
+  type WatchSchedule,
+} from './domain/watch-policy.ts';
 
 /** How much the watcher tells the SNS topic. */
 export const NOTIFY_MODE = { all: 'all', failures: 'failures', off: 'off' } as const;
@@ -39,6 +45,14 @@ export interface ServiceConfig {
   readonly maxStalenessSeconds: number;
   readonly notify: NotifyMode;
   readonly watchMaxWaitSeconds: number;
+  /** Spacing of invalidation checks (`WATCH_CHECK_DELAYS`), bounded by `watchMaxWaitSeconds`. */
+  readonly watchSchedule: WatchSchedule;
+  /** Spacing of deployment checks (`DEPLOY_CHECK_DELAYS`), bounded by `watchMaxWaitSeconds`. */
+  readonly deploySchedule: WatchSchedule;
+  /** Distributions the watcher follows from CloudTrail events (`WATCHED_DISTRIBUTIONS`); `'*'` for all. */
+  readonly watchedDistributions: readonly string[] | '*';
+  /** Distributions the pipeline action may serve without a route (`PIPELINE_DISTRIBUTIONS`). */
+  readonly pipelineDistributions: readonly string[];
   /** Path-style S3 requests (local endpoints); false in AWS. */
   readonly s3ForcePathStyle: boolean;
 }
@@ -68,6 +82,10 @@ export const ENV = {
   MAX_STALENESS_SECONDS: 'MAX_STALENESS_SECONDS',
   NOTIFY: 'NOTIFY',
   WATCH_MAX_WAIT_SECONDS: 'WATCH_MAX_WAIT_SECONDS',
+  WATCH_CHECK_DELAYS: 'WATCH_CHECK_DELAYS',
+  DEPLOY_CHECK_DELAYS: 'DEPLOY_CHECK_DELAYS',
+  WATCHED_DISTRIBUTIONS: 'WATCHED_DISTRIBUTIONS',
+  PIPELINE_DISTRIBUTIONS: 'PIPELINE_DISTRIBUTIONS',
   S3_FORCE_PATH_STYLE: 'S3_FORCE_PATH_STYLE',
 } as const;
 
@@ -86,6 +104,7 @@ export function readConfig(env: Env = process.env): ServiceConfig {
   } catch {
     throw new ConfigError(`${ENV.ROUTES}: expected a JSON array of routes, got text that is not JSON`);
   }
+  const watchMaxWaitSeconds = integer(env, ENV.WATCH_MAX_WAIT_SECONDS, 3600, 60);
   const config: ServiceConfig = {
     stage: optional(env, ENV.STAGE) ?? 'dev',
     tableName: optional(env, ENV.TABLE_NAME) ?? '',
@@ -111,7 +130,18 @@ export function readConfig(env: Env = process.env): ServiceConfig {
     outsideReconcileSeconds: integer(env, ENV.OUTSIDE_RECONCILE_SECONDS, 300, 1),
     maxStalenessSeconds: integer(env, ENV.MAX_STALENESS_SECONDS, DEFAULT_MAX_STALENESS_SECONDS, 0, 31 * 86_400),
     notify: oneOf(env, ENV.NOTIFY, Object.values(NOTIFY_MODE), NOTIFY_MODE.all),
-    watchMaxWaitSeconds: integer(env, ENV.WATCH_MAX_WAIT_SECONDS, 3600, 60),
+    watchMaxWaitSeconds,
+    watchSchedule: {
+      delaysSeconds: delays(env, ENV.WATCH_CHECK_DELAYS, DEFAULT_WATCH_SCHEDULE.delaysSeconds),
+      maxWaitSeconds: watchMaxWaitSeconds,
+    },
+    deploySchedule: {
+      delaysSeconds: delays(env, ENV.DEPLOY_CHECK_DELAYS, DEFAULT_DEPLOY_SCHEDULE.delaysSeconds),
+      maxWaitSeconds: watchMaxWaitSeconds,
+    },
+    watchedDistributions:
+      optional(env, ENV.WATCHED_DISTRIBUTIONS) === '*' ? '*' : distributionIds(env, ENV.WATCHED_DISTRIBUTIONS, '*'),
+    pipelineDistributions: distributionIds(env, ENV.PIPELINE_DISTRIBUTIONS, []),
     s3ForcePathStyle: oneOf(env, ENV.S3_FORCE_PATH_STYLE, ['true', 'false'], 'false') === 'true',
   };
   return Object.freeze(config);
@@ -148,6 +178,27 @@ function integer(env: Env, name: string, fallback: number, min: number, max = Nu
     throw new ConfigError(`${name}: expected a whole number from ${min} to ${max}, got "${text.slice(0, 40)}"`);
   }
   return value;
+}
+
+function delays(env: Env, name: string, fallback: readonly number[]): readonly number[] {
+  const text = optional(env, name);
+  if (text === undefined) return fallback;
+  const parsed = parseCheckDelays(text);
+  if ('problem' in parsed) throw new ConfigError(`${name}: expected ${parsed.problem}, got "${text.slice(0, 40)}"`);
+  return parsed;
+}
+
+function distributionIds<T>(env: Env, name: string, fallback: T): readonly string[] | T {
+  const text = optional(env, name);
+  if (text === undefined) return fallback;
+  const ids = text.split(',').map((id) => id.trim());
+  const bad = ids.find((id) => !/^E[A-Z0-9]{6,20}$/.test(id));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `${name}: expected comma-separated distribution ids such as E2QWRUHAPOMQZL, got "${bad.slice(0, 40)}"`,
+    );
+  }
+  return ids;
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {

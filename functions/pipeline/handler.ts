@@ -3,6 +3,7 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { CloudFrontDistributions } from '../../shared/adapters/cloudfront-distributions.ts';
 import { CloudFrontGateway } from '../../shared/adapters/cloudfront-gateway.ts';
 import { CodePipelineJobs } from '../../shared/adapters/codepipeline-jobs.ts';
 import { DynamoLedger } from '../../shared/adapters/dynamodb-ledger.ts';
@@ -22,7 +23,8 @@ const { logger, metrics } = createObservability('pipeline', config.stage);
 const now = () => Date.now();
 const tableName = requireSetting(config.tableName, 'TABLE_NAME');
 const documents = createDocumentClient();
-const gateway = new CloudFrontGateway(createCloudFrontClient(), {
+const cloudFront = createCloudFrontClient();
+const gateway = new CloudFrontGateway(cloudFront, {
   inFlightCacheMs: config.inFlightCacheSeconds * 1000,
   now,
 });
@@ -43,8 +45,12 @@ const deps: PipelineDeps = {
   issued: new DynamoWatchLedger(documents, { tableName }),
   queue: config.queueUrl === undefined ? undefined : new SqsQueueDepth(sqs, config.queueUrl),
   routes: createRouteResolver(config.routes, gateway, { ttlMs: 300_000, now }),
+  distributions: new CloudFrontDistributions(cloudFront),
+  pipelineDistributions: config.pipelineDistributions,
   // The watcher records completion and latency and notifies, as for the collector's invalidations.
-  ...(config.watchQueueUrl === undefined ? {} : { afterIssue: createWatchScheduler(sqs, config.watchQueueUrl) }),
+  ...(config.watchQueueUrl === undefined
+    ? {}
+    : { afterIssue: createWatchScheduler(sqs, config.watchQueueUrl, now, config.watchSchedule) }),
 };
 
 /** The bare handler (exported for tests). Never log `event`: it carries artifact credentials. */

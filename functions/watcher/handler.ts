@@ -2,35 +2,24 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { CloudFrontGateway } from '../../shared/adapters/cloudfront-gateway.ts';
-import { DynamoWatchLedger } from '../../shared/adapters/dynamodb-watch-ledger.ts';
-import { SnsNotifier } from '../../shared/adapters/sns-notifier.ts';
-import { SqsWatchQueue } from '../../shared/adapters/sqs-watch-scheduler.ts';
 import { type WatchOutcome, watchInvalidations } from '../../shared/app/watch-invalidation.ts';
-import type { WatchDeps } from '../../shared/app/watch-ports.ts';
-import { loadConfig, NOTIFY_MODE, requireSetting } from '../../shared/config.ts';
-import { DEFAULT_WATCH_SCHEDULE } from '../../shared/domain/watch-policy.ts';
+import { loadConfig } from '../../shared/config.ts';
 import { createCloudFrontClient, createDocumentClient } from '../../shared/runtime/clients.ts';
 import { createObservability, toLog } from '../../shared/runtime/observability.ts';
 import { wrapSqsFunction } from '../../shared/runtime/sqs-handler.ts';
+import { createWatcherDeps } from '../../shared/runtime/watcher-function.ts';
 
 // Everything below runs once per container (cold start): config validated, clients created.
 const config = loadConfig();
 const { logger, metrics } = createObservability('watcher', config.stage);
-const now = () => Date.now();
-const queue = new SqsWatchQueue(new SQSClient({}), requireSetting(config.watchQueueUrl, 'WATCH_QUEUE_URL'));
-const deps: WatchDeps = {
-  ledger: new DynamoWatchLedger(createDocumentClient(), { tableName: requireSetting(config.tableName, 'TABLE_NAME') }),
-  invalidations: new CloudFrontGateway(createCloudFrontClient(), { inFlightCacheMs: 0, now }),
-  queue,
-  notifier:
-    config.topicArn === undefined || config.notify === NOTIFY_MODE.off
-      ? undefined
-      : new SnsNotifier(new SNSClient({}), config.topicArn),
-  notify: config.notify,
-  schedule: { ...DEFAULT_WATCH_SCHEDULE, maxWaitSeconds: config.watchMaxWaitSeconds },
-  // Longer than a check takes, shorter than the watch queue's visibility timeout (6 x function timeout).
-  notifyLeaseMs: 120_000,
+const deps = createWatcherDeps({
+  config,
+  clients: {
+    dynamo: createDocumentClient(),
+    cloudFront: createCloudFrontClient(),
+    sqs: new SQSClient({}),
+    sns: new SNSClient({}),
+  },
   log: toLog(logger),
   metrics: {
     count: (name, value) => {
@@ -38,8 +27,7 @@ const deps: WatchDeps = {
     },
     latency: (ms) => metrics.addMetric('InvalidationLatency', MetricUnit.Milliseconds, ms),
   },
-  now,
-};
+});
 
 /** The bare handler: one settled result per record (exported for tests). */
 export async function watch(event: SQSEvent): Promise<PromiseSettledResult<WatchOutcome | undefined>[]> {

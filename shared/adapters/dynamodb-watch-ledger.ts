@@ -28,9 +28,13 @@ const ATTR = {
 
 // Condition pieces, named once (DESIGN: build expressions from named pieces).
 const STILL_WATCHED = '#status IN (:issued, :reserved)';
-const NOT_NOTIFIED = 'attribute_not_exists(#notifiedAt)';
-const CLAIM_FREE = '(attribute_not_exists(#notifyBy) OR #notifyBy = :claimer OR #notifyClaimedAt < :staleBefore)';
-const CHECK_FREE =
+/** Shared with `DynamoWatchMarks`: no notice yet. */
+export const NOT_NOTIFIED = 'attribute_not_exists(#notifiedAt)';
+/** Shared with `DynamoWatchMarks`: no claim, our own claim (a redelivery), or a claim past its lease. */
+export const CLAIM_FREE =
+  '(attribute_not_exists(#notifyBy) OR #notifyBy = :claimer OR #notifyClaimedAt < :staleBefore)';
+/** Shared with `DynamoWatchMarks`: one claimer per check attempt. */
+export const CHECK_FREE =
   '(attribute_not_exists(#checkAttempt) OR #checkAttempt < :attempt OR (#checkAttempt = :attempt AND #checkBy = :claimer))';
 const WATCHED_VALUES = { ':issued': LEDGER_STATUS.issued, ':reserved': LEDGER_STATUS.reserved };
 const SUMMARY_FIELDS = ['unitKey', 'distributionId', 'status', 'invalidationId', 'reservedAt', 'issuedAt'];
@@ -229,7 +233,8 @@ function toSummary(item: Record<string, unknown>): LedgerInvalidation {
   };
 }
 
-function wrap(action: string, subject: string, error: unknown): LedgerError {
+/** A LedgerError for a failed table call (retryable unless the request or the table is wrong). */
+export function wrap(action: string, subject: string, error: unknown): LedgerError {
   const name = error instanceof Error ? error.name : 'UnknownError';
   const retryable = !['ValidationException', 'ResourceNotFoundException', 'AccessDeniedException'].includes(name);
   return new LedgerError(`ledger ${action} failed for ${subject}: ${name}`, { retryable, cause: error });

@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Notifier } from '../app/watch-ports.ts';
-import type { Notice } from '../domain/watch-policy.ts';
+import type { Notice } from '../domain/notices.ts';
 import { AdapterError } from './errors.ts';
 
 /** Publishing a notification failed; `retryable` unless the topic is missing or access is denied. */
@@ -18,8 +18,9 @@ const PERMANENT = new Set([
 
 /**
  * Publishes watcher notifications to one SNS topic. The text suits e-mail subscribers; the message
- * attributes `kind` (`completed` | `timed-out`), `distributionId`, `invalidationId` and `source` let
- * subscriptions filter (e.g. `{"kind":["timed-out"]}` for failures only) and machines route.
+ * attributes carry every fact for machines (`kind`, `source`, `distributionId`, `status`, the ids and
+ * figures: docs/operations.md) and let subscriptions filter (`{"kind":["timed-out"]}` for failures only).
+ * Numbers go as `Number` attributes, so filter policies can compare them.
  */
 export class SnsNotifier implements Notifier {
   readonly #client: SNSClient;
@@ -31,26 +32,31 @@ export class SnsNotifier implements Notifier {
   }
 
   async publish(notice: Notice): Promise<void> {
-    const attribute = (value: string) => ({ DataType: 'String', StringValue: value });
+    const attribute = (value: string | number) =>
+      typeof value === 'number'
+        ? { DataType: 'Number', StringValue: String(value) }
+        : { DataType: 'String', StringValue: value };
     try {
       await this.#client.send(
         new PublishCommand({
           TopicArn: this.#topicArn,
           Subject: notice.subject,
           Message: notice.message,
-          MessageAttributes: {
-            kind: attribute(notice.kind),
-            distributionId: attribute(notice.distributionId),
-            invalidationId: attribute(notice.invalidationId),
-          },
+          MessageAttributes: Object.fromEntries(
+            Object.entries(notice.attributes).map(([name, value]) => [name, attribute(value)]),
+          ),
         }),
       );
     } catch (error) {
       const code = error instanceof Error ? error.name : 'UnknownError';
-      throw new NotificationError(`SNS Publish of ${notice.kind} notice for ${notice.invalidationId} failed: ${code}`, {
-        retryable: !PERMANENT.has(code),
-        cause: error,
-      });
+      const about = notice.attributes.invalidationId ?? notice.attributes.eTag ?? '';
+      throw new NotificationError(
+        `SNS Publish of ${notice.kind} notice for ${notice.attributes.distributionId} ${about} failed: ${code}`,
+        {
+          retryable: !PERMANENT.has(code),
+          cause: error,
+        },
+      );
     }
   }
 }

@@ -1,9 +1,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LedgerEntry } from '../app/ports.ts';
-import type { WatchMessage } from '../app/watch-ports.ts';
-
-/** First check after this many seconds: CloudFront invalidations usually take one to a few minutes. */
-export const FIRST_CHECK_DELAY_SECONDS = 60;
+import type { EdgeWatchMessage, WatchMessage } from '../app/watch-ports.ts';
+import { checkDelaySeconds, DEFAULT_WATCH_SCHEDULE, type WatchSchedule } from '../domain/watch-policy.ts';
 
 /** The watch queue: sends a check message that becomes visible after `delaySeconds` (at most 900). */
 export class SqsWatchQueue {
@@ -15,7 +13,7 @@ export class SqsWatchQueue {
     this.#queueUrl = queueUrl;
   }
 
-  async send(message: WatchMessage, delaySeconds: number): Promise<void> {
+  async send(message: WatchMessage | EdgeWatchMessage, delaySeconds: number): Promise<void> {
     await this.#sqs.send(
       new SendMessageCommand({
         QueueUrl: this.#queueUrl,
@@ -28,12 +26,13 @@ export class SqsWatchQueue {
 
 /**
  * Schedules a completion check as a delayed SQS message on the watch queue: no idle compute while
- * CloudFront works. SQS allows at most 900 s of delay per message.
+ * CloudFront works. The first check comes after the schedule's first delay (`WATCH_CHECK_DELAYS`).
  */
 export function createWatchScheduler(
   sqs: SQSClient,
   watchQueueUrl: string,
   now: () => number = Date.now,
+  schedule: WatchSchedule = DEFAULT_WATCH_SCHEDULE,
 ): (entry: LedgerEntry, invalidationId: string) => Promise<void> {
   const queue = new SqsWatchQueue(sqs, watchQueueUrl);
   return async (entry, invalidationId) => {
@@ -45,6 +44,6 @@ export function createWatchScheduler(
       attempt: 1,
       since: now(),
     };
-    await queue.send(message, FIRST_CHECK_DELAY_SECONDS);
+    await queue.send(message, checkDelaySeconds(1, schedule));
   };
 }

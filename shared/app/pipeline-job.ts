@@ -10,6 +10,7 @@ import {
 import { unitKeyOf } from '../domain/unit-of-work.ts';
 import { formatDuration } from '../domain/watch-policy.ts';
 import { advanceAwait, resolveAwaitTargets } from './pipeline-await.ts';
+import { advanceDeployed, assertServed } from './pipeline-deployed.ts';
 import { advancePaths, type StepResult } from './pipeline-paths.ts';
 import type { JobFailure, PipelineDeps, PipelineJobEvent } from './pipeline-ports.ts';
 
@@ -61,7 +62,9 @@ export async function runPipelineJob(event: PipelineJobEvent, deps: PipelineDeps
     step =
       state.mode === 'paths' && params.mode === 'paths'
         ? await advancePaths(params, state, deps)
-        : await advanceAwaitFor(params, state, deps);
+        : state.mode === 'wait-deployed'
+          ? await advanceDeployed(state, deps)
+          : await advanceAwaitFor(params, state, deps);
   } catch (error) {
     const retryable = (error as { retryable?: boolean }).retryable !== false;
     const type = error instanceof ConfigError ? 'ConfigurationError' : 'JobFailed';
@@ -100,12 +103,22 @@ export async function runPipelineJob(event: PipelineJobEvent, deps: PipelineDeps
 
 async function initialState(params: PipelineParams, jobId: string, deps: PipelineDeps): Promise<ContinuationState> {
   const startedAt = deps.now();
+  const named = namedDistribution(params);
+  if (named !== undefined) await assertServed(named, deps);
+  if (params.mode === 'wait-deployed')
+    return { mode: 'wait-deployed', startedAt, distributionId: params.distributionId };
   if (params.mode === 'paths') {
     // The first job id names the unit: CodePipeline gives every continuation a new job id.
     const unitKey = unitKeyOf(params.distributionId, [`pipeline:${jobId}`]);
     return { mode: 'paths', startedAt, distributionId: params.distributionId, unitKey };
   }
   return { mode: 'await', startedAt, distributionIds: await resolveAwaitTargets(params.target, deps), quietChecks: 0 };
+}
+
+/** The distribution UserParameters name, if any (`await` with a bucket names none). */
+function namedDistribution(params: PipelineParams): string | undefined {
+  if (params.mode !== 'await') return params.distributionId;
+  return 'distributionId' in params.target ? params.target.distributionId : undefined;
 }
 
 function advanceAwaitFor(params: PipelineParams, state: ContinuationState, deps: PipelineDeps): Promise<StepResult> {

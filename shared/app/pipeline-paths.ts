@@ -28,7 +28,8 @@ export type StepResult =
 /**
  * `paths` mode: issues the given paths once (through the same budget, ledger and counters as the
  * collector; the unit key comes from the first job id, so a retried invocation finds its unit and
- * CloudFront returns the same invalidation), then reports whether CloudFront has completed it.
+ * CloudFront returns the same invalidation), then reports whether CloudFront has completed it; with
+ * `wait: false` it succeeds as soon as the invalidation exists.
  *
  * @throws whatever `invalidateUnit` throws (DeferredError, CloudFrontError, LedgerError): retryable ones
  *   make the caller try again on the next invocation
@@ -61,13 +62,23 @@ export async function advancePaths(params: PathsParams, state: PathsState, deps:
     }
   }
   const where = `invalidation ${invalidationId} on ${state.distributionId}`;
+  const outputVariables = { InvalidationId: invalidationId, DistributionId: state.distributionId };
+  if (!params.wait) {
+    // Fire and forget: the watcher still reports its completion (afterIssue scheduled its checks).
+    return {
+      done: true,
+      summary: `${where} created (not waiting)`,
+      externalExecutionId: invalidationId,
+      outputVariables,
+    };
+  }
   const { status } = await deps.invalidations.getInvalidation(state.distributionId, invalidationId);
   if (status === 'Completed') {
     return {
       done: true,
       summary: `${where} completed: the edge serves fresh content`,
       externalExecutionId: invalidationId,
-      outputVariables: { InvalidationId: invalidationId, DistributionId: state.distributionId },
+      outputVariables,
     };
   }
   return {

@@ -1,7 +1,7 @@
 import type { RouteTable } from '../domain/routes.ts';
 import type { UnitDeps } from './issue-unit.ts';
 import type { LedgerStatus } from './ports.ts';
-import type { InvalidationStatusReader } from './watch-ports.ts';
+import type { DistributionStatusReader, InvalidationStatusReader } from './watch-ports.ts';
 
 /**
  * What the CodePipeline action needs from the outside world. Adapters: `CodePipelineJobs`,
@@ -77,6 +77,10 @@ export interface PipelineDeps extends UnitDeps {
   readonly issued: PipelineLedger;
   /** The change queue; `await` mode fails with a clear message without it. */
   readonly queue: QueueDepthReader | undefined;
-  /** The route table, for `await` with a bucket. */
+  /** The route table, for `await` with a bucket and to check that a distribution is served. */
   readonly routes: () => Promise<RouteTable>;
+  /** Deployment status, for `wait-deployed`. */
+  readonly distributions: DistributionStatusReader;
+  /** Distributions served without a route (PIPELINE_DISTRIBUTIONS): no bucket, IAM names them. */
+  readonly pipelineDistributions: readonly string[];
 }

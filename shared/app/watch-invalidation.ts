@@ -1,14 +1,10 @@
-import {
-  completionLatencyMs,
-  completionNotice,
-  decideAfterInProgress,
-  type InvalidationFacts,
-  NOTICE_KIND,
-  timeoutNotice,
-} from '../domain/watch-policy.ts';
+import { isApiCallEvent } from '../domain/api-call-events.ts';
+import { completionNotice, type InvalidationFacts, NOTICE_KIND, timeoutNotice } from '../domain/notices.ts';
+import { completionLatencyMs, decideAfterInProgress } from '../domain/watch-policy.ts';
 import { LEDGER_STATUS } from './ports.ts';
+import { followApiCall, followEdgeCheck, isEdgeCheck } from './watch-edge.ts';
 import { WatchMessageError } from './watch-errors.ts';
-import { type NotifyOutcome, notifyOnce } from './watch-notify.ts';
+import { ledgerSlot, type NotifyOutcome, notifyOnce } from './watch-notify.ts';
 import type { WatchDeps, WatchedEntry, WatchMessage } from './watch-ports.ts';
 
 /** An SQS record as the watcher reads it (the aws-lambda SQSRecord fits). */
@@ -23,13 +19,16 @@ export type WatchOutcome =
   | { readonly kind: 'rescheduled'; readonly attempt: number; readonly delaySeconds: number }
   | { readonly kind: 'duplicate-check' }
   | { readonly kind: 'timed-out'; readonly notification: NotifyOutcome }
+  | { readonly kind: 'deployed'; readonly notification: NotifyOutcome }
   | { readonly kind: 'not-watched'; readonly reason: string };
 
 /**
- * Runs one batch of completion checks. Each record is settled on its own, in order, as
- * `@middy/sqs-partial-batch-failure` expects: retryable failures (throttling, a publish that failed, a
- * notification claimed by another message) reject the record so SQS delivers it again; permanent ones
- * (a body that is no check, an invalidation CloudFront does not know) are logged and acknowledged.
+ * Runs one batch of the watch queue: completion checks of ledger items, checks of outside invalidations
+ * and deployments, and CloudTrail events (from the EventBridge rule) that start those. Each record is
+ * settled on its own, in order, as `@middy/sqs-partial-batch-failure` expects: retryable failures
+ * (throttling, a publish that failed, a notification claimed by another message) reject the record so
+ * SQS delivers it again; permanent ones (a body that is no check, an invalidation CloudFront does not
+ * know) are logged and acknowledged.
  *
  * @param records - the watch queue's records
  * @param deps - adapters, policy and clock
@@ -41,7 +40,7 @@ export async function watchInvalidations(
   return Promise.all(
     records.map(async (record): Promise<PromiseSettledResult<WatchOutcome | undefined>> => {
       try {
-        const outcome = await checkInvalidation(parseWatchMessage(record.body), record.messageId, deps);
+        const outcome = await checkRecord(record, deps);
         return { status: 'fulfilled', value: outcome };
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
@@ -56,6 +55,21 @@ export async function watchInvalidations(
       }
     }),
   );
+}
+
+async function checkRecord(record: WatchRecord, deps: WatchDeps): Promise<WatchOutcome> {
+  const body = parseJson(record.body);
+  if (isApiCallEvent(body)) return followApiCall(body, record.messageId, deps);
+  if (isEdgeCheck(body)) return followEdgeCheck(body, record.messageId, deps);
+  return checkInvalidation(parseWatchMessage(record.body), record.messageId, deps);
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw new WatchMessageError('watch message: expected JSON, got text that is not JSON');
+  }
 }
 
 /**
@@ -145,11 +159,10 @@ export function parseWatchMessage(body: string): WatchMessage {
 
 async function notifyCompleted(entry: WatchedEntry, claimer: string, deps: WatchDeps): Promise<NotifyOutcome> {
   return notifyOnce(
-    entry,
+    ledgerSlot(entry, deps),
     NOTICE_KIND.completed,
     async () =>
-      completionNotice(factsOf(entry), {
-        latencyMs: entry.latencyMs ?? 0,
+      completionNotice(factsOf(entry), entry.latencyMs ?? 0, {
         month: entry.month,
         monthPaths: await deps.ledger.monthPaths(entry.month),
       }),
@@ -160,14 +173,15 @@ async function notifyCompleted(entry: WatchedEntry, claimer: string, deps: Watch
 
 async function notifyTimedOut(entry: WatchedEntry, message: WatchMessage, claimer: string, deps: WatchDeps) {
   const waitedMs = (entry.timedOutAt ?? deps.now()) - message.since;
-  return notifyOnce(entry, NOTICE_KIND.timedOut, async () => timeoutNotice(factsOf(entry), waitedMs), claimer, deps);
+  const notice = async () => timeoutNotice(factsOf(entry), waitedMs);
+  return notifyOnce(ledgerSlot(entry, deps), NOTICE_KIND.timedOut, notice, claimer, deps);
 }
 
 function factsOf(entry: WatchedEntry): InvalidationFacts {
   return {
     distributionId: entry.distributionId,
     invalidationId: entry.invalidationId ?? '(unknown)',
-    paths: entry.plan.paths,
+    paths: entry.plan.paths.length,
     changedObjects: entry.changedObjects,
     source: entry.source,
   };

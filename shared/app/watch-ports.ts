@@ -1,4 +1,5 @@
-import type { Notice, NotifyLevel, WatchSchedule } from '../domain/watch-policy.ts';
+import type { Notice, NotifyLevel } from '../domain/notices.ts';
+import type { WatchSchedule } from '../domain/watch-policy.ts';
 import type { Log } from './issue-unit.ts';
 import type { LedgerEntry } from './ports.ts';
 
@@ -54,6 +55,50 @@ export interface WatchLedger {
   monthPaths(month: string): Promise<number>;
 }
 
+/**
+ * A check of a change made outside the ledger: an invalidation anyone created (console, CLI, other
+ * tools), or a distribution deployment. The watch queue carries it; the first one comes from the
+ * CloudTrail event, read at once.
+ */
+export type EdgeWatchMessage =
+  | {
+      readonly kind: 'outside-invalidation';
+      readonly distributionId: string;
+      readonly invalidationId: string;
+      readonly paths: number;
+      readonly attempt: number;
+      /** When the call was made, epoch ms (latency and the bound of the wait count from it). */
+      readonly since: number;
+    }
+  | {
+      readonly kind: 'deployment';
+      readonly distributionId: string;
+      readonly eTag: string;
+      readonly operation: 'CreateDistribution' | 'UpdateDistribution';
+      readonly attempt: number;
+      readonly since: number;
+    };
+
+/**
+ * State of one edge watch (`WATCH#<key>` items, expiring): which check is scheduled and whether its one
+ * notice went out. The same conditional claims as the ledger items, so duplicate events and duplicate
+ * SQS messages neither double the checks nor the notices. Adapter: `DynamoWatchMarks`.
+ */
+export interface WatchMarks {
+  /** Notified already? (consistent read) */
+  isNotified(key: string): Promise<boolean>;
+  /** Claims the scheduling of check `attempt` of `key` (creates the item); one claimer per attempt. */
+  claimCheck(key: string, attempt: number, claimer: string, nowMs: number): Promise<boolean>;
+  claimNotification(key: string, claimer: string, nowMs: number, leaseMs: number): Promise<NotificationClaim>;
+  releaseNotification(key: string, claimer: string): Promise<void>;
+  markNotified(key: string, at: number): Promise<void>;
+}
+
+/** Reads a distribution's deployment status (CloudFront GetDistribution). */
+export interface DistributionStatusReader {
+  getDistribution(distributionId: string): Promise<{ readonly status: string; readonly eTag: string }>;
+}
+
 /** Publishes notifications (SNS). */
 export interface Notifier {
   publish(notice: Notice): Promise<void>;
@@ -66,10 +111,17 @@ export interface InvalidationStatusReader {
 
 /** Sends a delayed check to the watch queue. */
 export interface WatchQueue {
-  send(message: WatchMessage, delaySeconds: number): Promise<void>;
+  send(message: WatchMessage | EdgeWatchMessage, delaySeconds: number): Promise<void>;
 }
 
-export type WatchMetric = 'InvalidationCompleted' | 'InvalidationTimedOut' | 'WatchRechecks' | 'NotificationsSent';
+export type WatchMetric =
+  | 'InvalidationCompleted'
+  | 'InvalidationTimedOut'
+  | 'WatchRechecks'
+  | 'NotificationsSent'
+  | 'OutsideInvalidationCompleted'
+  | 'DeploymentCompleted'
+  | 'DeploymentTimedOut';
 
 /** Metrics of the watcher (EMF through Powertools in Lambda). */
 export interface WatchMetrics {
@@ -86,7 +138,14 @@ export interface WatchDeps {
   /** Undefined when no topic is configured (or `NOTIFY=off`). */
   readonly notifier: Notifier | undefined;
   readonly notify: NotifyLevel;
+  /** Spacing of invalidation checks (the collector's, the pipeline's and outside ones). */
   readonly schedule: WatchSchedule;
+  /** Spacing of deployment checks. */
+  readonly deploySchedule: WatchSchedule;
+  readonly marks: WatchMarks;
+  readonly distributions: DistributionStatusReader;
+  /** Whether this stage may watch a distribution (IAM names them; `"auto"` routes allow all). */
+  readonly isWatched: (distributionId: string) => boolean;
   /** How long a notification claim holds before another message may take it over (crashed publisher). */
   readonly notifyLeaseMs: number;
   readonly log: Log;

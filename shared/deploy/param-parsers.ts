@@ -1,3 +1,4 @@
+import { parseCheckDelays } from '../domain/watch-policy.ts';
 import { StageParamsError } from './errors.ts';
 
 /** Parses one raw param value (from YAML or a `--param key=value` string); `at` names it in errors. */
@@ -77,6 +78,15 @@ export function textListParam(pattern: RegExp, what: string): ParamParser<readon
     return value.map((item: unknown, i) => parse(item, `${at}[${i}]`));
   };
 }
+
+/** Watch check delays as comma-separated seconds (`"30,30,60,120,300"`, or one number), normalised. */
+export const checkDelaysParam: ParamParser<string> = (value, at) => {
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string') return fail(at, 'comma-separated seconds such as "30,30,60,120,300"', value);
+  const parsed = parseCheckDelays(text);
+  if ('problem' in parsed) fail(at, parsed.problem, value);
+  return (parsed as readonly number[]).join(',');
+};
 
 /**
  * Throws a `StageParamsError` in the house format: `<at>: expected <expected>, got <value>`.

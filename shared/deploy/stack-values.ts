@@ -28,6 +28,10 @@ const PARAM_ENV_NAMES = [
   ENV.NOTIFY,
   ENV.WATCH_MAX_WAIT_SECONDS,
   ENV.ACCOUNT_TABLE_NAME,
+  ENV.WATCH_CHECK_DELAYS,
+  ENV.DEPLOY_CHECK_DELAYS,
+  ENV.WATCHED_DISTRIBUTIONS,
+  ENV.PIPELINE_DISTRIBUTIONS,
 ] as const;
 
 /** What serverless.yml reads from `${self:custom.derived...}`: values that follow from the stage params. */
@@ -42,7 +46,10 @@ export interface StackValues {
   readonly budgetAlarmThreshold: number;
   /** `'true'`/`'false'` texts for the template's `Fn::Equals` conditions. */
   readonly conditions: Readonly<Record<ConditionName, 'true' | 'false'>>;
-  /** Distributions the functions may invalidate: the configured ones, or all of the account's with `"auto"`. */
+  /**
+   * Distributions the functions may invalidate and read: the routes' and the pipeline-only ones
+   * (`pipelineDistributions`), or all of the account's with `"auto"`.
+   */
   readonly distributionArns: readonly CfnValue[];
   readonly inventoryBucketArns: readonly CfnValue[];
   /** Every route bucket: the queue policy's aws:SourceArn values. */
@@ -84,7 +91,20 @@ export function paramEnvironment(params: StageParams): ParamEnvironment {
     NOTIFY: params.notify,
     WATCH_MAX_WAIT_SECONDS: String(params.watchMaxWaitSeconds),
     ACCOUNT_TABLE_NAME: params.accountTable ?? '',
+    WATCH_CHECK_DELAYS: params.watchCheckDelays,
+    DEPLOY_CHECK_DELAYS: params.deployCheckDelays,
+    WATCHED_DISTRIBUTIONS: usesAutoDistribution(params) ? '*' : namedDistributionIds(params).join(','),
+    PIPELINE_DISTRIBUTIONS: params.pipelineDistributions.join(','),
   };
+}
+
+/** Route distributions and pipeline-only ones: what IAM names and the watcher follows. */
+function namedDistributionIds(params: StageParams): string[] {
+  return unique([...params.routes.map((route) => route.distributionId), ...params.pipelineDistributions]);
+}
+
+function usesAutoDistribution(params: StageParams): boolean {
+  return params.routes.some((route) => route.distributionId === AUTO_DISTRIBUTION);
 }
 
 /**
@@ -96,8 +116,7 @@ export function paramEnvironment(params: StageParams): ParamEnvironment {
  * @throws StageParamsError when two bucket names map to the same logical id
  */
 export function deriveStackValues(params: StageParams, service: string): StackValues {
-  const ids = params.routes.map((route) => route.distributionId);
-  const usesAuto = ids.includes(AUTO_DISTRIBUTION);
+  const usesAuto = usesAutoDistribution(params);
   const inventoryBuckets = unique(params.routes.filter((route) => route.inventory).map((route) => route.bucket));
   const allBuckets = unique(params.routes.map((route) => route.bucket));
   const { routes: _routes, ...rest } = params;
@@ -116,7 +135,7 @@ export function deriveStackValues(params: StageParams, service: string): StackVa
       usesAccountTable: flag(params.accountTable !== undefined),
       eventBridgeDelivery: flag(params.delivery === DELIVERY_MODE.eventbridge),
     },
-    distributionArns: usesAuto ? [distributionArn('*')] : unique(ids).map(distributionArn),
+    distributionArns: usesAuto ? [distributionArn('*')] : namedDistributionIds(params).map(distributionArn),
     inventoryBucketArns: inventoryBuckets.map(bucketArn),
     sourceBucketArns: allBuckets.map(bucketArn),
     bucketResources: { Resources: bucketResources(params, service) },

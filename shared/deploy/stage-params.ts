@@ -7,6 +7,7 @@ import { parseRouteConfig, type RouteConfig } from '../domain/route-config.ts';
 import { StageParamsError } from './errors.ts';
 import {
   booleanParam,
+  checkDelaysParam,
   fail,
   integerOneOf,
   integerParam,
@@ -73,6 +74,9 @@ const SPECS = {
   // The account table every stage of the account shares (docs/deploy.md); "" = this stage counts alone.
   accountTable: optionalTextParam(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name or ""'),
   delivery: oneOfParam<DeliveryMode>(Object.values(DELIVERY_MODE)),
+  watchCheckDelays: checkDelaysParam,
+  deployCheckDelays: checkDelaysParam,
+  pipelineDistributions: textListParam(/^E[A-Z0-9]{6,20}$/, 'CloudFront distribution ids such as E2QWRUHAPOMQZL'),
 } as const;
 
 type Specs = typeof SPECS;

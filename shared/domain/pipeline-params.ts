@@ -15,8 +15,11 @@ export class PipelineParamsError extends DomainError {
   }
 }
 
-/** `paths` issues the given paths and waits; `await` waits until the service has caught up. */
-export const PIPELINE_MODE = { paths: 'paths', await: 'await' } as const;
+/**
+ * `paths` issues the given paths and waits (or not, with `wait: false`); `await` waits until the service
+ * has caught up; `wait-deployed` waits until a distribution's configuration is deployed everywhere.
+ */
+export const PIPELINE_MODE = { paths: 'paths', await: 'await', waitDeployed: 'wait-deployed' } as const;
 export type PipelineMode = (typeof PIPELINE_MODE)[keyof typeof PIPELINE_MODE];
 
 /** Default overall wait, below the hour most people expect a deploy step to take. */
@@ -33,7 +36,7 @@ const MAX_TOKEN_LENGTH = 2048;
 const DISTRIBUTION_ID = /^E[A-Z0-9]{6,20}$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const UNIT_KEY = /^[0-9a-f]{32}$/;
-const FIELDS = ['mode', 'distributionId', 'bucket', 'paths', 'timeoutMinutes', 'lookbackSeconds'];
+const FIELDS = ['mode', 'distributionId', 'bucket', 'paths', 'timeoutMinutes', 'lookbackSeconds', 'wait'];
 
 /** What to wait for in `await` mode: one distribution, or every distribution a bucket is routed to. */
 export type AwaitTarget = { readonly distributionId: string } | { readonly bucket: string };
@@ -44,6 +47,13 @@ export type PipelineParams =
       readonly mode: 'paths';
       readonly distributionId: string;
       readonly paths: readonly string[];
+      readonly timeoutMinutes: number;
+      /** false: succeed as soon as the invalidation is created (its id as an output variable). */
+      readonly wait: boolean;
+    }
+  | {
+      readonly mode: 'wait-deployed';
+      readonly distributionId: string;
       readonly timeoutMinutes: number;
     }
   | {
@@ -74,17 +84,29 @@ export function parseUserParameters(text: string | undefined): PipelineParams {
     if (!FIELDS.includes(key)) fail(`UserParameters.${key}`, `no such field (known: ${FIELDS.join(', ')})`, input[key]);
   }
   const timeoutMinutes = wholeNumber(input, 'timeoutMinutes', DEFAULT_TIMEOUT_MINUTES, 1, MAX_TIMEOUT_MINUTES);
+  if (input.wait !== undefined && input.mode !== PIPELINE_MODE.paths)
+    fail('UserParameters.wait', 'no wait outside mode "paths"', input.wait);
   if (input.mode === PIPELINE_MODE.paths) {
     if (input.bucket !== undefined)
       fail('UserParameters.bucket', 'no bucket in mode "paths" (give distributionId)', input.bucket);
     if (input.lookbackSeconds !== undefined)
       fail('UserParameters.lookbackSeconds', 'no lookbackSeconds in mode "paths"', input.lookbackSeconds);
+    if (input.wait !== undefined && typeof input.wait !== 'boolean')
+      fail('UserParameters.wait', 'true or false', input.wait);
     return {
       mode: 'paths',
       distributionId: distributionIdOf(input.distributionId),
       paths: pathsOf(input.paths),
       timeoutMinutes,
+      wait: input.wait !== false,
     };
+  }
+  if (input.mode === PIPELINE_MODE.waitDeployed) {
+    for (const field of ['bucket', 'paths', 'lookbackSeconds'] as const) {
+      if (input[field] !== undefined)
+        fail(`UserParameters.${field}`, `no ${field} in mode "wait-deployed" (give distributionId)`, input[field]);
+    }
+    return { mode: 'wait-deployed', distributionId: distributionIdOf(input.distributionId), timeoutMinutes };
   }
   if (input.mode === PIPELINE_MODE.await) {
     if (input.paths !== undefined)
@@ -92,7 +114,7 @@ export function parseUserParameters(text: string | undefined): PipelineParams {
     const lookbackSeconds = wholeNumber(input, 'lookbackSeconds', DEFAULT_LOOKBACK_SECONDS, 0, 3600);
     return { mode: 'await', target: awaitTargetOf(input), timeoutMinutes, lookbackSeconds };
   }
-  return fail('UserParameters.mode', '"paths" or "await"', input.mode);
+  return fail('UserParameters.mode', '"paths", "await" or "wait-deployed"', input.mode);
 }
 
 function awaitTargetOf(input: Record<string, unknown>): AwaitTarget {
@@ -174,6 +196,11 @@ export type ContinuationState =
       readonly distributionIds: readonly string[];
       /** Consecutive checks that found everything done (SQS counts are approximate: two are required). */
       readonly quietChecks: number;
+    }
+  | {
+      readonly mode: 'wait-deployed';
+      readonly startedAt: number;
+      readonly distributionId: string;
     };
 
 const TOKEN_PREFIX = 'v1.';
@@ -239,6 +266,11 @@ export function decodeContinuation(token: string): ContinuationState {
       unitKey,
       ...(invalidationId === undefined ? {} : { invalidationId }),
     };
+  }
+  if (raw.mode === PIPELINE_MODE.waitDeployed) {
+    if (typeof raw.distributionId !== 'string' || !DISTRIBUTION_ID.test(raw.distributionId))
+      bad('has no valid distributionId');
+    return { mode: 'wait-deployed', startedAt, distributionId: raw.distributionId as string };
   }
   if (raw.mode === PIPELINE_MODE.await) {
     const ids = raw.distributionIds;

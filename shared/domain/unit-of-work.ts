@@ -45,6 +45,14 @@ export function isServiceCallerReference(callerReference: string): boolean {
 }
 
 /**
+ * True for a CallerReference this service made ({@link callerReferenceOf}): the ledger watch follows
+ * those invalidations, so the watcher does not follow them again from their CloudTrail events.
+ */
+export function isOwnCallerReference(callerReference: string): boolean {
+  return /^inv-[0-9a-f]{32}$/.test(callerReference);
+}
+
+/**
  * A DynamoDB ClientRequestToken (1..36 chars) for one reservation attempt: the unit, the time of the
  * attempt, its exact plan and the invocation that makes it (its lease owner). An SDK retry of the same transaction sends the same token and is
  * deduplicated; a later attempt (after a release, or a re-plan) gets a new token, so it never trips

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -17,6 +18,13 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type Poller, startPoller } from './event-source-poller.ts';
 import { type FauxqsServer, startFauxqsServer } from './fauxqs-server.ts';
 import { createBucket, createLedger, createQueueWithDlq, type LocalQueue } from './local-resources.ts';
+import {
+  createEventRelay,
+  createWatchResources,
+  type EventRelay,
+  type LocalWatcher,
+  startLocalWatcher,
+} from './local-watcher.ts';
 import { type NotificationBridge, startNotificationBridge } from './notification-bridge.ts';
 
 /** What the local stack takes from the stage's serverless.yml params. */
@@ -46,8 +54,14 @@ export interface LocalStack {
     readonly sqs: SQSClient;
     readonly dynamo: DynamoDBClient;
     readonly cloudFront: CloudFrontClient;
+    readonly sns: SNSClient;
   };
   readonly queue: LocalQueue;
+  /**
+   * With `watch: true`: the watcher on its queue, fed by the collector's checks and by the CloudTrail
+   * events of the emulator's calls, as the stage's EventBridge rule feeds it in AWS.
+   */
+  readonly watcher: LocalWatcher | undefined;
   readonly tableName: string;
   readonly emulator: CloudFrontEmulator;
   /** One caching edge per distribution, by distribution id. */
@@ -88,6 +102,10 @@ const REGION = 'us-east-1';
 export async function startLocalStack(options: {
   settings: LocalStageSettings;
   completionDelayMs?: number;
+  /** Milliseconds from a Create/UpdateDistribution to Deployed (default 1000). */
+  deployDelayMs?: number;
+  /** Run the watcher too (watch queue, alert topic, CloudTrail events of the emulator). */
+  watch?: boolean;
   /** Kill the collector (the whole invocation, nothing acknowledged) at this step, `times` times. */
   crash?: CrashOption;
   /** The clock of the collector, the CloudFront emulator and the edges (default `Date.now`). */
@@ -105,14 +123,22 @@ export async function startLocalStack(options: {
       () => dynamoServer.stop(),
       () => fauxqs.stop(),
     );
+    // CloudTrail events of the emulator's calls, delivered once the watcher runs (EventBridge's rule).
+    const events = options.watch === true ? createEventRelay() : undefined;
     const emulator = await startCloudFrontEmulator({
       distributions: distributionsOf(settings.routes),
       completionDelayMs: options.completionDelayMs ?? 1000,
+      deployDelayMs: options.deployDelayMs ?? 1000,
       ...(options.now === undefined ? {} : { now: options.now }),
+      ...(events === undefined ? {} : { onApiCall: events.push }),
     });
     stops.push(() => emulator.stop());
     const now = options.now ?? Date.now;
-    return await assemble(settings, { dynamoServer, fauxqs, emulator }, stops, stopAll, { crash: options.crash, now });
+    return await assemble(settings, { dynamoServer, fauxqs, emulator }, stops, stopAll, {
+      crash: options.crash,
+      now,
+      watch: events,
+    });
   } catch (error) {
     await stopAll();
     throw error;
@@ -124,7 +150,7 @@ async function assemble(
   servers: { dynamoServer: DynamoDbLocal; fauxqs: FauxqsServer; emulator: CloudFrontEmulator },
   stops: (() => Promise<void>)[],
   stopAll: () => Promise<void>,
-  options: { crash: CrashOption | undefined; now: () => number },
+  options: { crash: CrashOption | undefined; now: () => number; watch: EventRelay | undefined },
 ): Promise<LocalStack> {
   const { now } = options;
   const { dynamoServer, fauxqs, emulator } = servers;
@@ -134,6 +160,7 @@ async function assemble(
     sqs: new SQSClient({ ...base, endpoint: fauxqs.endpoint }),
     dynamo: new DynamoDBClient({ ...base, endpoint: dynamoServer.endpoint }),
     cloudFront: new CloudFrontClient({ ...base, endpoint: emulator.endpoint }),
+    sns: new SNSClient({ ...base, endpoint: fauxqs.endpoint }),
   };
   stops.push(async () => {
     for (const client of Object.values(clients)) client.destroy();
@@ -147,6 +174,10 @@ async function assemble(
   const buckets = [...new Set(settings.routes.map((route) => String(route.bucket)))];
   for (const bucket of buckets) await createBucket(clients.s3, bucket);
 
+  const watch =
+    options.watch === undefined
+      ? undefined
+      : await createWatchResources(clients, settings.stage, settings.maxReceiveCount);
   const config = readConfig({
     ...settings.environment,
     STAGE: settings.stage,
@@ -154,6 +185,7 @@ async function assemble(
     ROUTES: JSON.stringify(settings.routes),
     QUEUE_URL: queue.queueUrl,
     S3_FORCE_PATH_STYLE: 'true',
+    ...(watch === undefined ? {} : { WATCH_QUEUE_URL: watch.queue.queueUrl, TOPIC_ARN: watch.topicArn }),
   });
   const logs: LocalStack['logs'] = [];
   const metrics = new Map<CollectorMetric, number>();
@@ -209,6 +241,22 @@ async function assemble(
       log.error('collector invocation failed', { error: (error as Error).name, reason: (error as Error).message }),
   });
   stops.push(() => poller.stop());
+  let watcher: LocalWatcher | undefined;
+  if (watch !== undefined && options.watch !== undefined) {
+    const relay = options.watch;
+    const document = DynamoDBDocumentClient.from(clients.dynamo, { marshallOptions: { removeUndefinedValues: true } });
+    const started = await startLocalWatcher({
+      stage: settings.stage,
+      config,
+      clients: { sqs: clients.sqs, sns: clients.sns, dynamo: document, cloudFront: clients.cloudFront },
+      ...watch,
+      log,
+      now,
+    });
+    watcher = started;
+    stops.push(() => started.poller.stop());
+    relay.connect((event) => started.deliver(event));
+  }
   const edges = new Map<string, CachingEdge>();
   const table = compileRoutes(settings.routes);
   for (const route of table.routes) {
@@ -235,6 +283,7 @@ async function assemble(
     endpoints: { dynamodb: dynamoServer.endpoint, aws: fauxqs.endpoint, cloudfront: emulator.endpoint },
     clients,
     queue,
+    watcher,
     tableName,
     emulator,
     edges,
@@ -250,6 +299,10 @@ async function assemble(
       while (emulator.invalidations().some((invalidation) => invalidation.status !== 'Completed')) {
         if (Date.now() > deadline) throw new Error(`invalidations still in progress after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      if (watcher !== undefined) {
+        await options.watch?.flush();
+        await watcher.poller.drain({ timeoutMs: Math.max(1000, deadline - Date.now()) });
       }
     },
     stop: stopAll,

@@ -87,7 +87,7 @@ export function createCollectorFunction(options: {
     random: Math.random,
     ...(config.watchQueueUrl === undefined
       ? {}
-      : { afterIssue: createWatchScheduler(clients.sqs, config.watchQueueUrl, now) }),
+      : { afterIssue: createWatchScheduler(clients.sqs, config.watchQueueUrl, now, config.watchSchedule) }),
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
   };
   // Reservations orphaned by a crash or an ambiguous failure whose messages came back in other batches

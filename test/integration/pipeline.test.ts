@@ -1,12 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import {
+  type CloudFrontClient,
+  GetDistributionConfigCommand,
+  UpdateDistributionCommand,
+} from '@aws-sdk/client-cloudfront';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, PurgeQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { CloudFrontDistributions } from '../../shared/adapters/cloudfront-distributions.ts';
 import { CloudFrontGateway } from '../../shared/adapters/cloudfront-gateway.ts';
 import { CodePipelineJobs } from '../../shared/adapters/codepipeline-jobs.ts';
 import { DynamoLedger } from '../../shared/adapters/dynamodb-ledger.ts';
@@ -34,6 +39,9 @@ import { setEnv } from '../helpers/env.ts';
 
 const SITE = 'E1SITE0000000A';
 const ROUTES = [{ bucket: 'site-bucket', distributionId: SITE }];
+/** An ALB-backed distribution: no bucket, no route, named in PIPELINE_DISTRIBUTIONS. */
+const API = 'E9API000000000';
+const DEPLOY_MS = 300_000;
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const MONTH = '2026-11';
 const COMPLETION_MS = 120_000;
@@ -113,8 +121,12 @@ describe('runPipelineJob', () => {
 
   beforeAll(async () => {
     emulator = await startCloudFrontEmulator({
-      distributions: [{ id: SITE, origins: [{ id: 's', domainName: 'site-bucket.s3.us-east-1.amazonaws.com' }] }],
+      distributions: [
+        { id: SITE, origins: [{ id: 's', domainName: 'site-bucket.s3.us-east-1.amazonaws.com' }] },
+        { id: API, origins: [{ id: 'alb', domainName: 'app-123.us-east-1.elb.amazonaws.com' }] },
+      ],
       completionDelayMs: COMPLETION_MS,
+      deployDelayMs: DEPLOY_MS,
       now: () => clock,
     });
     recorder = await startRecordingCodePipeline();
@@ -160,6 +172,8 @@ describe('runPipelineJob', () => {
       issued: new DynamoWatchLedger(documents, { tableName }),
       queue: new SqsQueueDepth(sqs, changeQueueUrl),
       routes: async () => compileRoutes(ROUTES),
+      distributions: new CloudFrontDistributions(cloudFront),
+      pipelineDistributions: [API],
     };
   }
 
@@ -350,6 +364,104 @@ describe('runPipelineJob', () => {
       expect(callsOf(event)[0]?.body.failureDetails).toEqual({
         type: 'ConfigurationError',
         message: 'UserParameters.bucket: expected a bucket routed in ROUTES, got "other-bucket"',
+      });
+    });
+  });
+
+  describe('mode "paths" with wait: false', () => {
+    it('succeeds at once with the invalidation id as an output variable, the invalidation still in progress', async () => {
+      // Prepare
+      const event = jobEvent({ mode: 'paths', distributionId: SITE, paths: ['/*'], wait: false });
+
+      // Act
+      const outcome = await runPipelineJob(event, buildDeps());
+
+      // Assess
+      const [invalidation] = emulator.invalidations(SITE);
+      expect(outcome.kind).toBe('succeeded');
+      expect(invalidation?.status).toBe('InProgress');
+      const [call] = callsOf(event);
+      expect(call?.action).toBe('PutJobSuccessResult');
+      expect(call?.body.continuationToken).toBeUndefined();
+      expect(call?.body.outputVariables).toEqual({ InvalidationId: invalidation?.id, DistributionId: SITE });
+      expect(await totalPaths()).toBe(1);
+    });
+  });
+
+  describe('a pipeline-only distribution (no bucket, no route)', () => {
+    it('is invalidated and waited for like a routed one', async () => {
+      // Prepare
+      const deps = buildDeps();
+      const params = { mode: 'paths', distributionId: API, paths: ['/api/config.json'] };
+      const first = jobEvent(params);
+
+      // Act
+      const issued = await runPipelineJob(first, deps);
+      clock = NOW + COMPLETION_MS;
+      const done = await runPipelineJob(jobEvent(params, callsOf(first)[0]?.body.continuationToken), deps);
+
+      // Assess
+      expect([issued.kind, done.kind]).toEqual(['continued', 'succeeded']);
+      expect(emulator.invalidations(API).map((invalidation) => invalidation.paths)).toEqual([['/api/config.json']]);
+    });
+
+    it('refuses a distribution that is neither routed nor pipeline-only, naming the field', async () => {
+      // Prepare
+      const event = jobEvent({ mode: 'paths', distributionId: 'E7OTHER0000000', paths: ['/*'] });
+
+      // Act
+      const outcome = await runPipelineJob(event, buildDeps());
+
+      // Assess
+      expect(outcome.kind).toBe('failed');
+      expect(callsOf(event)[0]?.body.failureDetails).toEqual({
+        type: 'ConfigurationError',
+        message:
+          'UserParameters.distributionId: expected a distribution of ROUTES or PIPELINE_DISTRIBUTIONS, got "E7OTHER0000000"',
+      });
+      expect(emulator.requests()).toEqual([]);
+    });
+  });
+
+  describe('mode "wait-deployed"', () => {
+    it('continues while the distribution deploys, then succeeds with its version', async () => {
+      // Prepare: a new behaviour on the API distribution, as a deploy stage would make it
+      const current = await cloudFront.send(new GetDistributionConfigCommand({ Id: API }));
+      const updated = await cloudFront.send(
+        new UpdateDistributionCommand({
+          Id: API,
+          IfMatch: current.ETag,
+          DistributionConfig: { ...current.DistributionConfig, Comment: 'new behaviour' } as never,
+        }),
+      );
+      const deps = buildDeps();
+      const params = { mode: 'wait-deployed', distributionId: API };
+      const first = jobEvent(params);
+
+      // Act
+      const deploying = await runPipelineJob(first, deps);
+      clock = NOW + DEPLOY_MS;
+      const second = jobEvent(params, callsOf(first)[0]?.body.continuationToken);
+      const deployed = await runPipelineJob(second, deps);
+
+      // Assess
+      expect([deploying.kind, deployed.kind]).toEqual(['continued', 'succeeded']);
+      expect(callsOf(first)[0]?.body.continuationToken).toMatch(/^v1\./);
+      expect(callsOf(first)[0]?.body.executionDetails?.summary).toBe(
+        `distribution ${API} is InProgress (version ${updated.ETag})`,
+      );
+      expect(callsOf(second)[0]?.body.outputVariables).toEqual({ DistributionId: API, ETag: updated.ETag });
+    });
+
+    it('refuses paths in mode "wait-deployed", naming the field', async () => {
+      // Act
+      const event = jobEvent({ mode: 'wait-deployed', distributionId: API, paths: ['/*'] });
+      await runPipelineJob(event, buildDeps());
+
+      // Assess
+      expect(callsOf(event)[0]?.body.failureDetails).toEqual({
+        type: 'ConfigurationError',
+        message: 'UserParameters.paths: expected no paths in mode "wait-deployed" (give distributionId), got an array',
       });
     });
   });

@@ -26,7 +26,10 @@ const logGroup = (stage: string, fn: string) => ({
  */
 function expectedGrants(stage: Stage): Record<string, { action: string; resource: unknown }[]> {
   const params = readStageParams(stage);
-  const distributions = [...new Set(params.routes.map((route) => route.distributionId))].map(distributionArn);
+  // Route distributions and pipeline-only ones (#19): IAM names each of them.
+  const distributions = [
+    ...new Set([...params.routes.map((route) => route.distributionId), ...params.pipelineDistributions]),
+  ].map(distributionArn);
   const inventory = [...new Set(params.routes.filter((route) => route.inventory).map((route) => route.bucket))];
   const grant = (actions: readonly string[], resources: readonly unknown[]) =>
     actions.flatMap((action) => resources.map((resource) => ({ action, resource })));
@@ -60,7 +63,7 @@ function expectedGrants(stage: Stage): Record<string, { action: string; resource
     ],
     WatcherRole: [
       ...logs('watcher'),
-      ...grant(['cloudfront:GetInvalidation'], distributions),
+      ...grant(['cloudfront:GetInvalidation', 'cloudfront:GetDistribution'], distributions),
       ...grant(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], table),
       ...grant(['sns:Publish'], [{ Ref: 'AlertTopic' }]),
       ...grant([...consume, 'sqs:SendMessage'], [arnOf('WatchQueue')]),
@@ -70,7 +73,7 @@ function expectedGrants(stage: Stage): Record<string, { action: string; resource
       ...logs('pipeline'),
       // CodePipeline's job result actions take no resource ARN.
       ...grant(['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'], ['*']),
-      ...grant(invalidate, distributions),
+      ...grant([...invalidate, 'cloudfront:GetDistribution'], distributions),
       ...grant(ledger, table),
       ...grant(['sqs:GetQueueAttributes'], [arnOf('ChangeQueue')]),
       ...grant(['sqs:SendMessage'], [arnOf('WatchQueue')]),
@@ -163,7 +166,9 @@ describe.each(STAGES)('the %s stack, as packaged', (stage) => {
     const buckets = [...new Set(readStageParams(stage).routes.map((route) => route.bucket))];
 
     // Act
-    const policies = idsOfType(template(), 'AWS::SQS::QueuePolicy').map((id) => resourceOf(template(), id).Properties);
+    const policies = idsOfType(template(), 'AWS::SQS::QueuePolicy')
+      .filter((id) => id !== 'WatchQueuePolicy')
+      .map((id) => resourceOf(template(), id).Properties);
 
     // Assess
     expect(policies).toHaveLength(1);
@@ -181,6 +186,38 @@ describe.each(STAGES)('the %s stack, as packaged', (stage) => {
         },
       },
     ]);
+  });
+
+  it('lets only the edge-change rule send CloudTrail events to the watch queue, and only in us-east-1', () => {
+    // Act
+    const policy = resourceOf(template(), 'WatchQueuePolicy');
+    const rule = resourceOf(template(), 'EdgeChangeRule');
+
+    // Assess
+    expect(policy.Condition).toBe('InCloudFrontEventRegion');
+    expect(rule.Condition).toBe('InCloudFrontEventRegion');
+    expect(template().Conditions?.InCloudFrontEventRegion).toEqual({ 'Fn::Equals': ['us-east-1', 'us-east-1'] });
+    expect(policy.Properties.Queues).toEqual([{ Ref: 'WatchQueue' }]);
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Sid: 'EdgeChangeRuleOnly',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: arnOf('WatchQueue'),
+        Condition: { ArnEquals: { 'aws:SourceArn': arnOf('EdgeChangeRule') } },
+      },
+    ]);
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.cloudfront'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        eventSource: ['cloudfront.amazonaws.com'],
+        eventName: ['CreateInvalidation', 'CreateDistribution', 'UpdateDistribution'],
+        errorCode: [{ exists: false }],
+      },
+    });
+    expect(rule.Properties.Targets).toEqual([{ Id: 'watch-queue', Arn: arnOf('WatchQueue') }]);
   });
 
   it('encrypts every queue, the table and every bucket it creates at rest, and blocks public access to those buckets', () => {

@@ -12,14 +12,21 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { CloudFrontDistributions } from '../../shared/adapters/cloudfront-distributions.ts';
 import { CloudFrontGateway } from '../../shared/adapters/cloudfront-gateway.ts';
 import { DynamoLedger } from '../../shared/adapters/dynamodb-ledger.ts';
 import { DynamoWatchLedger } from '../../shared/adapters/dynamodb-watch-ledger.ts';
+import { DynamoWatchMarks } from '../../shared/adapters/dynamodb-watch-marks.ts';
 import { NotificationError, SnsNotifier } from '../../shared/adapters/sns-notifier.ts';
 import { LEDGER_STATUS, type LedgerEntry } from '../../shared/app/ports.ts';
 import { type WatchRecord, watchInvalidations } from '../../shared/app/watch-invalidation.ts';
 import type { Notifier, WatchDeps, WatchMessage, WatchMetric } from '../../shared/app/watch-ports.ts';
-import { DEFAULT_WATCH_SCHEDULE, type NotifyLevel, type WatchSchedule } from '../../shared/domain/watch-policy.ts';
+import type { NotifyLevel } from '../../shared/domain/notices.ts';
+import {
+  DEFAULT_DEPLOY_SCHEDULE,
+  DEFAULT_WATCH_SCHEDULE,
+  type WatchSchedule,
+} from '../../shared/domain/watch-policy.ts';
 import { type CloudFrontEmulator, startCloudFrontEmulator } from '../../shared/local/cloudfront-emulator/index.ts';
 import {
   createCloudFrontClient,
@@ -147,7 +154,11 @@ describe('watchInvalidations', () => {
       counts.set(name, (counts.get(name) ?? 0) + value);
     const deps: WatchDeps = {
       ledger: new DynamoWatchLedger(DynamoDBDocumentClient.from(dynamo), { tableName }),
+      marks: new DynamoWatchMarks(DynamoDBDocumentClient.from(dynamo), { tableName }),
       invalidations: new CloudFrontGateway(cloudFront, { inFlightCacheMs: 0, now: () => clock }),
+      distributions: new CloudFrontDistributions(cloudFront),
+      isWatched: () => true,
+      deploySchedule: DEFAULT_DEPLOY_SCHEDULE,
       queue: {
         send: async (message, delaySeconds) => {
           await sqs.send(
@@ -238,8 +249,8 @@ describe('watchInvalidations', () => {
       expect(notices[0]?.kind).toBe('completed');
       expect(notices[0]?.subject).toBe(`CloudFront invalidation completed: ${SITE} in 2 min 40 s`);
       expect(notices[0]?.message).toContain(`Invalidation ${message.invalidationId} on distribution ${SITE}`);
-      expect(notices[0]?.message).toContain('Paths: 7 (first 5 shown)');
-      expect(notices[0]?.message).toContain('Changed objects: 9');
+      expect(notices[0]?.message).toContain('Paths: 7, changed objects: 9 (source: collector)');
+      expect(notices[0]?.message).not.toContain('/docs/');
       expect(notices[0]?.message).toContain('Month 2026-11 so far: 7 paths, $0.00 (993 free paths left).');
       expect(counts.get('InvalidationCompleted')).toBe(1);
       expect(counts.get('InvalidationLatency')).toBe(COMPLETION_MS + 40_000);
@@ -306,7 +317,7 @@ describe('watchInvalidations', () => {
         .sort();
       expect(outcomes).toEqual(['duplicate-check', 'rescheduled']);
       const checks = await delayedChecks();
-      expect(checks).toEqual([{ message: { ...message, attempt: 2 }, delaySeconds: 120 }]);
+      expect(checks).toEqual([{ message: { ...message, attempt: 2 }, delaySeconds: 30 }]);
       expect(counts.get('WatchRechecks')).toBe(1);
       expect(await drain(allNotices)).toHaveLength(0);
     });

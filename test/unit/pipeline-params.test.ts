@@ -36,7 +36,21 @@ describe('parseUserParameters', () => {
         distributionId: DIST,
         paths: ['/*', '/a.html'],
         timeoutMinutes: DEFAULT_TIMEOUT_MINUTES,
+        wait: true,
       });
+    });
+
+    it('takes wait: false, and only a boolean', () => {
+      // Act
+      const params = parseUserParameters(
+        JSON.stringify({ mode: 'paths', distributionId: DIST, paths: ['/*'], wait: false }),
+      );
+      const bad = messageOf(() =>
+        parseUserParameters(JSON.stringify({ mode: 'paths', distributionId: DIST, paths: ['/*'], wait: 'no' })),
+      );
+      // Assess
+      expect(params).toMatchObject({ mode: 'paths', wait: false });
+      expect(bad).toBe('UserParameters.wait: expected true or false, got "no"');
     });
 
     it('names the path that does not start with a slash', () => {
@@ -94,6 +108,28 @@ describe('parseUserParameters', () => {
     });
   });
 
+  describe('mode "wait-deployed"', () => {
+    it('returns the distribution and the default timeout', () => {
+      // Act
+      const params = parseUserParameters(JSON.stringify({ mode: 'wait-deployed', distributionId: DIST }));
+      // Assess
+      expect(params).toEqual({ mode: 'wait-deployed', distributionId: DIST, timeoutMinutes: DEFAULT_TIMEOUT_MINUTES });
+    });
+
+    it('refuses a bucket and wait, naming the field', () => {
+      // Act
+      const messages = [
+        { mode: 'wait-deployed', bucket: 'site-bucket' },
+        { mode: 'wait-deployed', distributionId: DIST, wait: false },
+      ].map((input) => messageOf(() => parseUserParameters(JSON.stringify(input))));
+      // Assess
+      expect(messages).toEqual([
+        'UserParameters.bucket: expected no bucket in mode "wait-deployed" (give distributionId), got "site-bucket"',
+        'UserParameters.wait: expected no wait outside mode "paths", got false',
+      ]);
+    });
+  });
+
   describe('invalid input', () => {
     it('names the field and says what was expected and what came', () => {
       // Prepare
@@ -103,7 +139,10 @@ describe('parseUserParameters', () => {
           'UserParameters.distributionId: expected a CloudFront distribution id such as "E2QWRUHAPOMQZL", got "d-123"',
         ],
         [{ mode: 'await' }, 'UserParameters.distributionId: expected a distribution id (E…) or a bucket, got nothing'],
-        [{ mode: 'flush', distributionId: DIST }, 'UserParameters.mode: expected "paths" or "await", got "flush"'],
+        [
+          { mode: 'flush', distributionId: DIST },
+          'UserParameters.mode: expected "paths", "await" or "wait-deployed", got "flush"',
+        ],
         [{ mode: 'await', distributionID: DIST }, 'UserParameters.distributionID: expected no such field'],
         [
           { mode: 'await', distributionId: DIST, timeoutMinutes: 0 },
@@ -146,6 +185,7 @@ describe('encodeContinuation', () => {
         distributionIds: fc.array(id, { maxLength: 20 }),
         quietChecks: fc.nat(5),
       }),
+      fc.record({ mode: fc.constant('wait-deployed' as const), startedAt: fc.nat(), distributionId: id }),
     );
     // Act + Assess
     fc.assert(

@@ -4,52 +4,47 @@ import {
   checkDelaySeconds,
   checkSchedule,
   completionLatencyMs,
-  completionNotice,
+  DEFAULT_DEPLOY_SCHEDULE,
   DEFAULT_WATCH_SCHEDULE,
   decideAfterInProgress,
   formatDuration,
-  type InvalidationFacts,
-  PATHS_SHOWN,
+  parseCheckDelays,
   SQS_MAX_DELAY_SECONDS,
   scheduledCheckCount,
-  shouldNotify,
-  timeoutNotice,
   type WatchSchedule,
 } from '../../shared/domain/watch-policy.ts';
 
 const SINCE = Date.parse('2026-11-21T12:00:00Z');
 
-function facts(overrides: Partial<InvalidationFacts> = {}): InvalidationFacts {
-  return {
-    distributionId: 'E1SITE0000000A',
-    invalidationId: 'I2J3K4L5M6N7O8',
-    paths: ['/index.html', '/'],
-    changedObjects: 1,
-    source: 'collector',
-    ...overrides,
-  };
-}
-
 const arbitrarySchedule = fc.record({
-  firstDelaySeconds: fc.integer({ min: 1, max: 900 }),
-  maxDelaySeconds: fc.integer({ min: 30, max: 900 }),
+  delaysSeconds: fc.array(fc.integer({ min: 1, max: 900 }), { minLength: 1, maxLength: 12 }),
   maxWaitSeconds: fc.integer({ min: 60, max: 86_400 }),
 });
 
+/** When a change that completes after `completesAfterSeconds` is first seen by a check. */
+function seenAfterSeconds(schedule: WatchSchedule, completesAfterSeconds: number): number {
+  let at = 0;
+  for (const delay of checkSchedule(schedule)) {
+    at += delay;
+    if (at >= completesAfterSeconds) return at;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
 describe('checkDelaySeconds', () => {
-  it('doubles from 60 seconds and stops at the SQS maximum of 900', () => {
+  it('follows the schedule and repeats its last delay', () => {
     // Prepare
-    const attempts = [1, 2, 3, 4, 5, 6, 40];
+    const attempts = [1, 2, 3, 8, 9, 10, 11, 40];
     // Act
     const delays = attempts.map((attempt) => checkDelaySeconds(attempt, DEFAULT_WATCH_SCHEDULE));
     // Assess
-    expect(delays).toEqual([60, 120, 240, 480, 900, 900, 900]);
+    expect(delays).toEqual([30, 30, 60, 120, 120, 300, 300, 300]);
   });
 
   it('never passes the SQS maximum, whatever the schedule says', () => {
     fc.assert(
       fc.property(arbitrarySchedule, fc.integer({ min: 1, max: 1000 }), (schedule, attempt) => {
-        const delay = checkDelaySeconds(attempt, { ...schedule, maxDelaySeconds: 5000 });
+        const delay = checkDelaySeconds(attempt, { ...schedule, delaysSeconds: [...schedule.delaysSeconds, 5000] });
         return delay >= 1 && delay <= SQS_MAX_DELAY_SECONDS;
       }),
     );
@@ -57,11 +52,31 @@ describe('checkDelaySeconds', () => {
 });
 
 describe('checkSchedule', () => {
-  it('spaces the default hour into seven checks', () => {
+  it('checks densely in the first ten minutes, where invalidations usually complete', () => {
     // Act
     const delays = checkSchedule(DEFAULT_WATCH_SCHEDULE);
     // Assess
-    expect(delays).toEqual([60, 120, 240, 480, 900, 900, 900]);
+    expect(delays.slice(0, 10)).toEqual([30, 30, 60, 60, 60, 60, 60, 120, 120, 300]);
+    expect(delays).toHaveLength(19);
+  });
+
+  it('sees a 7-minute invalidation at 8 minutes (the doubling from 60 s saw it at 15)', () => {
+    // Prepare: the old schedule, written out independently: 60, 120, 240, 480, 900… (cumulative 1, 3, 7, 15 min)
+    const doubling: WatchSchedule = { delaysSeconds: [60, 120, 240, 480, 900], maxWaitSeconds: 3600 };
+    // Act
+    const now = seenAfterSeconds(DEFAULT_WATCH_SCHEDULE, 7 * 60);
+    const before = seenAfterSeconds(doubling, 7 * 60 + 1);
+    // Assess
+    expect(now).toBe(8 * 60);
+    expect(before).toBe(15 * 60);
+  });
+
+  it('sees a deployment that ends just after 5 minutes within two minutes', () => {
+    // Act
+    const seen = seenAfterSeconds(DEFAULT_DEPLOY_SCHEDULE, 5 * 60 + 1);
+    // Assess
+    expect(seen - 5 * 60).toBeLessThanOrEqual(60 + 60);
+    expect(seen).toBe(7 * 60);
   });
 
   it('holds as many checks as scheduledCheckCount says', () => {
@@ -83,21 +98,21 @@ describe('checkSchedule', () => {
 describe('decideAfterInProgress', () => {
   describe('within the maximum wait', () => {
     it('schedules the next attempt with the next delay of the schedule', () => {
-      // Prepare: the first check (attempt 1) ran a minute after issuing
-      const check = { attempt: 1, sinceMs: SINCE };
+      // Prepare: the third check ran two minutes after issuing
+      const check = { attempt: 3, sinceMs: SINCE };
       // Act
-      const decision = decideAfterInProgress(check, SINCE + 60_000, DEFAULT_WATCH_SCHEDULE);
+      const decision = decideAfterInProgress(check, SINCE + 120_000, DEFAULT_WATCH_SCHEDULE);
       // Assess
-      expect(decision).toEqual({ kind: 'recheck', attempt: 2, delaySeconds: 120 });
+      expect(decision).toEqual({ kind: 'recheck', attempt: 4, delaySeconds: 60 });
     });
 
     it('cuts the last delay so the final check lands on the deadline', () => {
-      // Prepare: 100 s left of a 10-minute wait
+      // Prepare: 100 s left of a 10-minute wait, the next delay is 300 s
       const schedule: WatchSchedule = { ...DEFAULT_WATCH_SCHEDULE, maxWaitSeconds: 600 };
       // Act
-      const decision = decideAfterInProgress({ attempt: 3, sinceMs: SINCE }, SINCE + 500_000, schedule);
+      const decision = decideAfterInProgress({ attempt: 9, sinceMs: SINCE }, SINCE + 500_000, schedule);
       // Assess
-      expect(decision).toEqual({ kind: 'recheck', attempt: 4, delaySeconds: 100 });
+      expect(decision).toEqual({ kind: 'recheck', attempt: 10, delaySeconds: 100 });
     });
   });
 
@@ -126,7 +141,7 @@ describe('decideAfterInProgress', () => {
       fc.property(arbitrarySchedule, (schedule) => {
         let now = SINCE + checkDelaySeconds(1, schedule) * 1000;
         let attempt = 1;
-        for (let step = 0; step < 10_000; step++) {
+        for (let step = 0; step < 200_000; step++) {
           const decision = decideAfterInProgress({ attempt, sinceMs: SINCE }, now, schedule);
           if (decision.kind === 'give-up')
             return now - SINCE <= schedule.maxWaitSeconds * 1000 + checkDelaySeconds(1, schedule) * 1000;
@@ -155,72 +170,16 @@ describe('completionLatencyMs', () => {
   });
 });
 
-describe('shouldNotify', () => {
-  it('sends both kinds at "all", only time-outs at "failures" and nothing at "off"', () => {
-    // Act
-    const table = (['all', 'failures', 'off'] as const).map((level) => [
-      shouldNotify(level, 'completed'),
-      shouldNotify(level, 'timed-out'),
-    ]);
-    // Assess
-    expect(table).toEqual([
-      [true, true],
-      [false, true],
-      [false, false],
-    ]);
-  });
-});
-
-describe('completionNotice', () => {
-  it('names the distribution, invalidation, latency, paths and the month cost', () => {
-    // Prepare
-    const invalidation = facts({ paths: ['/a.html', '/b.html'], changedObjects: 7 });
-    // Act
-    const notice = completionNotice(invalidation, { latencyMs: 125_000, month: '2026-11', monthPaths: 1200 });
-    // Assess
-    expect(notice.kind).toBe('completed');
-    expect(notice.subject).toBe('CloudFront invalidation completed: E1SITE0000000A in 2 min 5 s');
-    expect(notice.message).toContain('Invalidation I2J3K4L5M6N7O8 on distribution E1SITE0000000A');
-    expect(notice.message).toContain('Paths: 2\n  /a.html\n  /b.html');
-    expect(notice.message).toContain('Changed objects: 7');
-    expect(notice.message).toContain('Month 2026-11 so far: 1200 paths, $1.00 (0 free paths left).');
+describe('parseCheckDelays', () => {
+  it('reads comma-separated seconds', () => {
+    expect(parseCheckDelays('30, 60,300')).toEqual([30, 60, 300]);
   });
 
-  it('lists the first paths and counts the rest', () => {
-    // Prepare
-    const paths = Array.from({ length: 12 }, (_, i) => `/p${i}.html`);
+  it('refuses an empty entry, a zero and a delay SQS cannot hold', () => {
     // Act
-    const notice = completionNotice(facts({ paths }), { latencyMs: 1000, month: '2026-11', monthPaths: 12 });
+    const results = ['', '30,,60', '0', '901', 'soon'].map(parseCheckDelays);
     // Assess
-    expect(notice.message).toContain(`Paths: 12 (first ${PATHS_SHOWN} shown)`);
-    expect(notice.message).toContain('/p4.html\n  … and 7 more');
-    expect(notice.message).not.toContain('/p5.html');
-  });
-
-  it('keeps the subject within 100 printable ASCII characters', () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 300 }), (distributionId) => {
-        const { subject } = completionNotice(facts({ distributionId }), {
-          latencyMs: 0,
-          month: '2026-11',
-          monthPaths: 0,
-        });
-        return subject.length <= 100 && /^[\x20-\x7e]*$/.test(subject);
-      }),
-    );
-  });
-});
-
-describe('timeoutNotice', () => {
-  it('says the invalidation did not complete and how to check it', () => {
-    // Act
-    const notice = timeoutNotice(facts(), 3_600_000);
-    // Assess
-    expect(notice.kind).toBe('timed-out');
-    expect(notice.subject).toBe('CloudFront invalidation NOT completed after 1 h: E1SITE0000000A');
-    expect(notice.message).toContain(
-      'aws cloudfront get-invalidation --distribution-id E1SITE0000000A --id I2J3K4L5M6N7O8',
-    );
+    for (const result of results) expect(result).toHaveProperty('problem');
   });
 });
 

@@ -27,11 +27,16 @@ export function resolveDistributions(
   });
 }
 
-function resolveDistribution(
+/**
+ * One served distribution from its configuration (fresh ETag and domain name).
+ * @throws EmulatorConfigError as {@link resolveDistributions}.
+ */
+export function resolveDistribution(
   id: string,
   config: EmulatorDistributionConfig,
   accountId: string,
   now: number,
+  callerReference = `cloudfront-emulator-${id}`,
 ): EmulatedDistribution {
   const origins = config.origins.map((origin) => resolveOrigin(id, origin));
   const firstOrigin = origins[0];
@@ -50,7 +55,7 @@ function resolveDistribution(
     arn: `arn:aws:cloudfront::${accountId}:distribution/${id}`,
     domainName: createDistributionDomainName(),
     etag: createEtag(),
-    callerReference: `cloudfront-emulator-${id}`,
+    callerReference,
     lastModifiedTime: new Date(now),
     enabled: config.enabled ?? true,
     comment: config.comment ?? '',

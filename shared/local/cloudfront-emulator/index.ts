@@ -1,3 +1,5 @@
+export type { AuditedOperation, CallerContext, CloudTrailApiCallEvent } from './cloudtrail-events.ts';
+export { CLOUDFRONT_EVENT_REGION, CLOUDTRAIL_DETAIL_TYPE } from './cloudtrail-events.ts';
 export type { CloudFrontEmulator } from './emulator.ts';
 export { startCloudFrontEmulator } from './emulator.ts';
 export { CloudFrontApiError, CloudFrontEmulatorError, EmulatorConfigError, XmlSyntaxError } from './errors.ts';
@@ -16,6 +18,7 @@ export type { RecordedRequest } from './request-handler.ts';
 export type {
   CloudFrontEmulatorOptions,
   CompletionDelay,
+  DistributionStatus,
   EmulatedDistribution,
   EmulatorCacheBehaviorConfig,
   EmulatorDistributionConfig,

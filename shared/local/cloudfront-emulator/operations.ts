@@ -1,20 +1,36 @@
-import { CloudFrontApiError, createInvalidArgument } from './errors.ts';
+import {
+  type CallerContext,
+  type CloudTrailApiCallEvent,
+  distributionChangedEvent,
+  invalidationCreatedEvent,
+} from './cloudtrail-events.ts';
+import { parseDistributionConfig } from './distribution-config.ts';
+import type { DistributionStore, DistributionView } from './distribution-store.ts';
+import { createInvalidArgument } from './errors.ts';
 import { parseInvalidationBatch } from './invalidation-batch.ts';
 import type { InvalidationStore } from './invalidation-store.ts';
-import { renderDistribution, renderDistributionList } from './render-distribution.ts';
+import { renderDistribution, renderDistributionConfig, renderDistributionList } from './render-distribution.ts';
 import { renderInvalidation, renderInvalidationList } from './render-invalidation.ts';
 import type { MatchedRoute } from './routes.ts';
-import type { EmulatedDistribution } from './types.ts';
 
 /** What the operations read and change. */
 export interface EmulatorState {
   readonly store: InvalidationStore;
-  /** In ListDistributions order. */
-  readonly distributions: readonly EmulatedDistribution[];
+  readonly distributions: DistributionStore;
   /** Base URL for Location headers. */
   readonly endpoint: string;
   /** Characters refused anywhere in an invalidation path. */
   readonly refusedCharacters: string;
+  /** Receives the CloudTrail event of each successful audited call. */
+  readonly audit: (event: CloudTrailApiCallEvent) => void;
+}
+
+/** One request as the operations read it. */
+export interface OperationRequest {
+  readonly body: string;
+  /** The `If-Match` header (UpdateDistribution). */
+  readonly ifMatch: string | undefined;
+  readonly caller: CallerContext;
 }
 
 /** A successful response, before it is written. */
@@ -30,51 +46,64 @@ const DEFAULT_MAX_ITEMS = 100;
  * Runs one operation against the emulator state.
  * @throws CloudFrontApiError for every answer CloudFront gives as an error.
  */
-export function runOperation(route: MatchedRoute, body: string, state: EmulatorState): EmulatorResponse {
+export function runOperation(route: MatchedRoute, request: OperationRequest, state: EmulatorState): EmulatorResponse {
   switch (route.operation) {
     case 'CreateInvalidation': {
-      const distribution = findDistribution(state, route.distributionId);
+      const { distribution } = state.distributions.get(route.distributionId);
       const { invalidation } = state.store.create(
         distribution.id,
-        parseInvalidationBatch(body, state.refusedCharacters),
+        parseInvalidationBatch(request.body, state.refusedCharacters),
       );
       const location = `${state.endpoint}/2020-05-31/distribution/${encodeURIComponent(distribution.id)}/invalidation/${invalidation.id}`;
+      state.audit(invalidationCreatedEvent(request.caller, invalidation, location));
       return xml(201, renderInvalidation(invalidation), { location });
     }
     case 'GetInvalidation': {
-      const distribution = findDistribution(state, route.distributionId);
+      const { distribution } = state.distributions.get(route.distributionId);
       return xml(200, renderInvalidation(state.store.get(distribution.id, route.invalidationId)));
     }
     case 'ListInvalidations': {
-      const distribution = findDistribution(state, route.distributionId);
+      const { distribution } = state.distributions.get(route.distributionId);
       const { marker, maxItems } = readPaging(route.query);
       return xml(200, renderInvalidationList(state.store.list(distribution.id, marker, maxItems), marker, maxItems));
     }
-    case 'GetDistribution': {
-      const distribution = findDistribution(state, route.distributionId);
-      const inProgress = state.store.countInProgress(distribution.id);
-      return xml(200, renderDistribution(distribution, inProgress), { etag: distribution.etag });
+    case 'GetDistribution':
+      return distributionResponse(200, state.distributions.get(route.distributionId), state);
+    case 'GetDistributionConfig': {
+      const { distribution } = state.distributions.get(route.distributionId);
+      return xml(200, renderDistributionConfig(distribution), { etag: distribution.etag });
+    }
+    case 'CreateDistribution': {
+      const view = state.distributions.create(parseDistributionConfig(request.body));
+      state.audit(distributionChangedEvent('CreateDistribution', request.caller, view, undefined));
+      const location = `${state.endpoint}/2020-05-31/distribution/${encodeURIComponent(view.distribution.id)}`;
+      return distributionResponse(201, view, state, { location });
+    }
+    case 'UpdateDistribution': {
+      state.distributions.get(route.distributionId);
+      const config = parseDistributionConfig(request.body);
+      const view = state.distributions.update(route.distributionId, request.ifMatch, config);
+      state.audit(distributionChangedEvent('UpdateDistribution', request.caller, view, request.ifMatch));
+      return distributionResponse(200, view, state);
     }
     case 'ListDistributions': {
       const { marker, maxItems } = readPaging(route.query);
       return xml(
         200,
-        renderDistributionList(pageDistributions(state.distributions, marker, maxItems), marker, maxItems),
+        renderDistributionList(pageDistributions(state.distributions.list(), marker, maxItems), marker, maxItems),
       );
     }
   }
 }
 
-function findDistribution(state: EmulatorState, distributionId: string): EmulatedDistribution {
-  const distribution = state.distributions.find((candidate) => candidate.id === distributionId);
-  if (distribution === undefined) {
-    throw new CloudFrontApiError(
-      'NoSuchDistribution',
-      404,
-      `The specified distribution does not exist: ${distributionId}.`,
-    );
-  }
-  return distribution;
+function distributionResponse(
+  status: number,
+  { distribution, status: deployment }: DistributionView,
+  state: EmulatorState,
+  headers: Record<string, string> = {},
+): EmulatorResponse {
+  const inProgress = state.store.countInProgress(distribution.id);
+  return xml(status, renderDistribution(distribution, deployment, inProgress), { etag: distribution.etag, ...headers });
 }
 
 function readPaging(query: URLSearchParams): { marker: string; maxItems: number } {
@@ -86,13 +115,13 @@ function readPaging(query: URLSearchParams): { marker: string; maxItems: number 
   return { marker: query.get('Marker') ?? '', maxItems };
 }
 
-function pageDistributions(distributions: readonly EmulatedDistribution[], marker: string, maxItems: number) {
-  const start = marker === '' ? 0 : distributions.findIndex((distribution) => distribution.id === marker) + 1;
+function pageDistributions(distributions: readonly DistributionView[], marker: string, maxItems: number) {
+  const start = marker === '' ? 0 : distributions.findIndex((view) => view.distribution.id === marker) + 1;
   if (start === 0 && marker !== '') throw createInvalidArgument(`The marker does not name a distribution: ${marker}.`);
   const items = distributions.slice(start, start + maxItems);
   const isTruncated = start + items.length < distributions.length;
   const last = items.at(-1);
-  return { items, isTruncated, nextMarker: isTruncated && last ? last.id : null };
+  return { items, isTruncated, nextMarker: isTruncated && last ? last.distribution.id : null };
 }
 
 function xml(status: number, body: string, headers: Record<string, string> = {}): EmulatorResponse {

@@ -1,4 +1,4 @@
-import type { EmulatedDistribution, EmulatorOriginConfig } from './types.ts';
+import type { DistributionStatus, EmulatedDistribution, EmulatorOriginConfig } from './types.ts';
 import { document, element, quantityList, textElement } from './xml-write.ts';
 
 /** AWS managed cache policy "CachingOptimized", what the console picks for S3 origins. */
@@ -6,46 +6,54 @@ const CACHING_OPTIMIZED_POLICY_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 
 /** A page of ListDistributions. */
 export interface DistributionPage {
-  readonly items: readonly EmulatedDistribution[];
+  readonly items: readonly { readonly distribution: EmulatedDistribution; readonly status: DistributionStatus }[];
   readonly isTruncated: boolean;
   readonly nextMarker: string | null;
 }
 
-/** The `Distribution` document of GetDistribution. */
-export function renderDistribution(distribution: EmulatedDistribution, inProgressInvalidations: number): string {
+/** The `Distribution` document of GetDistribution, CreateDistribution and UpdateDistribution. */
+export function renderDistribution(
+  distribution: EmulatedDistribution,
+  status: DistributionStatus,
+  inProgressInvalidations: number,
+): string {
   return document(
     'Distribution',
     textElement('Id', distribution.id),
     textElement('ARN', distribution.arn),
-    textElement('Status', 'Deployed'),
+    textElement('Status', status),
     textElement('LastModifiedTime', distribution.lastModifiedTime.toISOString()),
     textElement('InProgressInvalidationBatches', inProgressInvalidations),
     textElement('DomainName', distribution.domainName),
     quantityList('ActiveTrustedSigners', [], textElement('Enabled', false)),
     quantityList('ActiveTrustedKeyGroups', [], textElement('Enabled', false)),
-    element(
-      'DistributionConfig',
-      textElement('CallerReference', distribution.callerReference),
-      textElement('DefaultRootObject', distribution.defaultRootObject),
-      element(
-        'Logging',
-        ...['Enabled', 'IncludeCookies'].map((name) => textElement(name, false)),
-        '<Bucket/><Prefix/>',
-      ),
-      ...renderSharedConfig(distribution),
-    ),
+    element('DistributionConfig', ...renderConfigMembers(distribution)),
   );
+}
+
+/** The `DistributionConfig` document of GetDistributionConfig. */
+export function renderDistributionConfig(distribution: EmulatedDistribution): string {
+  return document('DistributionConfig', ...renderConfigMembers(distribution));
+}
+
+function renderConfigMembers(distribution: EmulatedDistribution): string[] {
+  return [
+    textElement('CallerReference', distribution.callerReference),
+    textElement('DefaultRootObject', distribution.defaultRootObject),
+    element('Logging', ...['Enabled', 'IncludeCookies'].map((name) => textElement(name, false)), '<Bucket/><Prefix/>'),
+    ...renderSharedConfig(distribution),
+  ];
 }
 
 /** The `DistributionList` document of ListDistributions. */
 export function renderDistributionList(page: DistributionPage, marker: string, maxItems: number): string {
-  const summaries = page.items.map((distribution) =>
+  const summaries = page.items.map(({ distribution, status }) =>
     element(
       'DistributionSummary',
       textElement('Id', distribution.id),
       textElement('ARN', distribution.arn),
       textElement('ETag', distribution.etag),
-      textElement('Status', 'Deployed'),
+      textElement('Status', status),
       textElement('LastModifiedTime', distribution.lastModifiedTime.toISOString()),
       textElement('DomainName', distribution.domainName),
       ...renderSharedConfig(distribution),

@@ -26,6 +26,9 @@ export interface RequestHandlerDependencies {
   readonly state: () => EmulatorState;
   readonly faults: FaultInjector;
   readonly record: (request: RecordedRequest) => void;
+  /** For the CloudTrail events' account and time. */
+  readonly accountId: string;
+  readonly now: () => number;
 }
 
 type Outcome = EmulatorResponse | 'drop';
@@ -43,7 +46,7 @@ export function createRequestHandler(
 async function handleRequest(
   request: IncomingMessage,
   response: ServerResponse,
-  { state, faults, record }: RequestHandlerDependencies,
+  { state, faults, record, accountId, now }: RequestHandlerDependencies,
 ): Promise<void> {
   const method = request.method ?? 'GET';
   const path = request.url ?? '/';
@@ -59,7 +62,18 @@ async function handleRequest(
     );
   } else {
     if (fault?.kind === 'latency') await sleep(fault.ms);
-    outcome = applyFault(fault, requestId) ?? answer(() => runOperation(route, body, state()), requestId);
+    const operationRequest = {
+      body,
+      ifMatch: headerOf(request, 'if-match'),
+      caller: {
+        accountId,
+        accessKeyId: accessKeyIdOf(headerOf(request, 'authorization')),
+        userAgent: headerOf(request, 'user-agent') ?? '',
+        requestId,
+        at: now(),
+      },
+    };
+    outcome = applyFault(fault, requestId) ?? answer(() => runOperation(route, operationRequest, state()), requestId);
     if (fault?.kind === 'lostResponse') {
       outcome = fault.as === 'reset' ? 'drop' : toErrorResponse(internalError(), requestId);
     }
@@ -113,6 +127,16 @@ function internalError(): CloudFrontApiError {
 
 function toErrorResponse(error: CloudFrontApiError, requestId: string): EmulatorResponse {
   return { status: error.status, headers: { 'content-type': 'text/xml' }, body: renderError(error, requestId) };
+}
+
+function headerOf(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The access key id of a SigV4 `Authorization` header (`Credential=AKID/date/region/service/aws4_request`). */
+function accessKeyIdOf(authorization: string | undefined): string {
+  return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1] ?? 'anonymous';
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

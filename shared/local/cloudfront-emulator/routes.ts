@@ -3,7 +3,7 @@ import type { EmulatorOperation } from './types.ts';
 /** A request matched to one operation of the 2020-05-31 API. */
 export interface MatchedRoute {
   readonly operation: EmulatorOperation;
-  /** `''` for ListDistributions. */
+  /** `''` for ListDistributions and CreateDistribution. */
   readonly distributionId: string;
   /** `''` unless GetInvalidation. */
   readonly invalidationId: string;
@@ -31,10 +31,15 @@ export function matchRoute(method: string, rawUrl: string): MatchedRoute | null 
   switch (`${method} ${segments.length}`) {
     case 'GET 2':
       return route('ListDistributions');
+    case 'POST 2':
+      return route('CreateDistribution');
     case 'GET 3':
       return route('GetDistribution', { distributionId });
     case 'GET 4':
+      if (collection === 'config') return route('GetDistributionConfig', { distributionId });
       return collection === 'invalidation' ? route('ListInvalidations', { distributionId }) : null;
+    case 'PUT 4':
+      return collection === 'config' ? route('UpdateDistribution', { distributionId }) : null;
     case 'POST 4':
       return collection === 'invalidation' ? route('CreateInvalidation', { distributionId }) : null;
     case 'GET 5':

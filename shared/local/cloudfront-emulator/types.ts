@@ -1,3 +1,5 @@
+import type { CloudTrailApiCallEvent } from './cloudtrail-events.ts';
+
 /** The CloudFront operations the emulator serves. */
 export const EMULATOR_OPERATIONS = [
   'CreateInvalidation',
@@ -5,6 +7,9 @@ export const EMULATOR_OPERATIONS = [
   'ListInvalidations',
   'GetDistribution',
   'ListDistributions',
+  'GetDistributionConfig',
+  'CreateDistribution',
+  'UpdateDistribution',
 ] as const;
 
 /** One operation the emulator serves, named as in the API reference. */
@@ -47,6 +52,16 @@ export interface CloudFrontEmulatorOptions {
   readonly distributions: readonly EmulatorDistributionConfig[];
   /** Default 0: an invalidation reads as `Completed` on the first request after it was created. */
   readonly completionDelayMs?: CompletionDelay;
+  /**
+   * Milliseconds from a Create/UpdateDistribution to `Deployed`, or `'never'`; default 0. The
+   * distributions configured at start are `Deployed`.
+   */
+  readonly deployDelayMs?: CompletionDelay;
+  /**
+   * Called with the event CloudTrail would deliver to EventBridge for each successful
+   * CreateInvalidation, CreateDistribution and UpdateDistribution ("AWS API Call via CloudTrail").
+   */
+  readonly onApiCall?: (event: CloudTrailApiCallEvent) => void;
   /** Twelve digits, used in distribution ARNs; default `123456789012`. */
   readonly accountId?: string;
   /** Loopback port; default 0 (any free port). */
@@ -79,6 +94,9 @@ export interface EmulatedDistribution {
   readonly defaultTargetOriginId: string;
   readonly cacheBehaviors: readonly EmulatorCacheBehaviorConfig[];
 }
+
+/** Status of a distribution's deployment, as the API spells it. */
+export type DistributionStatus = 'InProgress' | 'Deployed';
 
 /** Status of an invalidation, as the API spells it. */
 export type InvalidationStatus = 'InProgress' | 'Completed';
