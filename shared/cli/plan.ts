@@ -59,11 +59,15 @@ async function loadInput(options: PlanOptions, io: CliIo): Promise<DryRunInput> 
       ? { objects: await loadChanged(options.changed as string, io), skipped: [] }
       : objectsOfBatch(await loadEvent(options.event, io));
   const inventory = options.inventory === undefined ? undefined : await readBytes('--inventory', options.inventory, io);
+  const previousKeys =
+    options.previousInventory === undefined
+      ? undefined
+      : new Set(keyLines(await readText('--previous-inventory', options.previousInventory, io)));
   const maxPaths =
     options.maxPaths ?? Math.min(config?.maxPathsPerInvalidation ?? MAX_PATHS_PER_REQUEST, MAX_PATHS_PER_REQUEST);
   const maxWildcards =
     options.maxWildcards ?? Math.max(0, IN_FLIGHT_WILDCARD_LIMIT - (config?.wildcardSafetyMargin ?? 0));
-  return { table, objects, skipped, inventory, maxPaths, maxWildcards };
+  return { table, objects, skipped, inventory, previousKeys, maxPaths, maxWildcards };
 }
 
 async function loadChanged(file: string, io: CliIo): Promise<ChangedObject[]> {
