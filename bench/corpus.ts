@@ -9,7 +9,9 @@
  * Run: npx tsx bench/corpus.ts [--dir DIR] [--details]
  */
 import { pathToFileURL } from 'node:url';
+import { runDryRun } from '../shared/cli/plan-model.ts';
 import { createSortedInventory, type Plan, planInvalidation } from '../shared/domain/planner/index.ts';
+import { createCatchAllRouteTable } from '../shared/domain/routes.ts';
 import { type CorpusDeploy, DEFAULT_CORPUS_DIR, loadCorpus } from './deploy-corpus.ts';
 import { type Judgement, judgePaths } from './judge-plan.ts';
 import { type ReferenceOptimum, solveReference, solveReferenceUnlimited } from './reference-solver.ts';
@@ -177,6 +179,11 @@ function measureFree(deploy: CorpusDeploy, maxPaths: number): FreeRow {
       `${deploy.name} k=${maxPaths}, new keys free: plan reports ${plan.collateral}, judged ${ours.collateral}`,
     );
   }
+  // What `invalidator plan --changed --inventory --previous-inventory` does with the raw key lists.
+  const cli = planWithPreviousListing(deploy, maxPaths);
+  if (cli.join('\n') !== plan.paths.map((path) => path.path).join('\n')) {
+    throw new Error(`${deploy.name} k=${maxPaths}: invalidator plan --previous-inventory plans differently`);
+  }
   let reference: ReferenceOptimum | undefined;
   if (maxPaths <= 15) reference = solveReference(must, inventory, maxPaths, MAX_WILDCARDS, free);
   else {
@@ -189,6 +196,20 @@ function measureFree(deploy: CorpusDeploy, maxPaths: number): FreeRow {
     reference.paths === ours.paths &&
     reference.wildcards === ours.wildcards;
   return { deploy: deploy.name, maxPaths, ours, reference, optimal };
+}
+
+function planWithPreviousListing(deploy: CorpusDeploy, maxPaths: number): string[] {
+  const { keys } = deploy;
+  const dryRun = runDryRun({
+    table: createCatchAllRouteTable('-', 'index.html'),
+    objects: keys.changed.map((key) => ({ bucket: undefined, key })),
+    skipped: [],
+    inventory: new TextEncoder().encode(`${keys.after.join('\n')}\n`),
+    previousKeys: new Set(keys.before),
+    maxPaths: Number.isFinite(maxPaths) ? maxPaths : keys.changed.length + 2,
+    maxWildcards: MAX_WILDCARDS,
+  });
+  return dryRun.plans.flatMap((entry) => entry.plan.paths.map((path) => path.path));
 }
 
 function totalsOf(rows: readonly CorpusRow[], maxPaths: number): CorpusTotals {

@@ -24,6 +24,8 @@ export interface CorpusDeploy {
   free: string[];
   /** Changed object keys as `/` + key (what a per-object tool such as s3deploy is given). */
   changedObjects: string[];
+  /** The raw key lists: after the deploy, before it, and changed (what `invalidator plan` reads). */
+  keys: { after: string[]; before: string[]; changed: string[] };
 }
 
 /** The corpus folder next to this repository (`../shared/data/deploys`). */
@@ -53,6 +55,7 @@ export function loadCorpus(dir = DEFAULT_CORPUS_DIR): CorpusDeploy[] {
       const changedKeys = [...data.created, ...data.modified, ...data.deleted];
       const must = distinctSorted([...data.modified, ...data.deleted].flatMap(servedPathsOf));
       const mustSet = new Set(must);
+      const createdSet = new Set(data.created);
       return {
         name: file.replace(/\.json\.gz$/, ''),
         inventory: distinctSorted(data.inventory.flatMap(servedPathsOf)),
@@ -60,6 +63,11 @@ export function loadCorpus(dir = DEFAULT_CORPUS_DIR): CorpusDeploy[] {
         must,
         free: distinctSorted(data.created.flatMap(servedPathsOf)).filter((path) => !mustSet.has(path)),
         changedObjects: distinctSorted(changedKeys.map((key) => `/${key}`)),
+        keys: {
+          after: data.inventory,
+          before: [...new Set([...data.inventory, ...data.deleted])].filter((key) => !createdSet.has(key)).sort(),
+          changed: changedKeys,
+        },
       };
     });
 }

@@ -1,5 +1,5 @@
 import { backoffSeconds } from '../domain/backoff.ts';
-import { parseSqsRecords, type SqsRecordLike } from '../domain/events.ts';
+import { parseSqsRecords, type S3Change, type SqsRecordLike } from '../domain/events.ts';
 import { countObjects, type DistributionGroup, groupChanges } from '../domain/group-changes.ts';
 import { planInvalidation } from '../domain/planner/index.ts';
 import { isBucketName } from '../domain/route-config.ts';
@@ -8,6 +8,7 @@ import { callerReferenceOf, unitKeyOf } from '../domain/unit-of-work.ts';
 import { DeferredError } from './errors.ts';
 import { loadInventory } from './inventory.ts';
 import { type BudgetPolicy, invalidateUnit, type UnitDeps, type UnitMetric } from './issue-unit.ts';
+import { type NewKeySources, splitNewKeys } from './new-keys.ts';
 import type { KeyLister, RetryQueue } from './ports.ts';
 
 export type { Log } from './issue-unit.ts';
@@ -23,13 +24,21 @@ export interface MetricSink {
   count(name: CollectorMetric, value: number): void;
 }
 
-export type CollectorMetric = UnitMetric | 'ChangedKeys' | 'Deferred' | 'RetriedRecords' | 'InvalidRecords';
+export type CollectorMetric =
+  | UnitMetric
+  | 'ChangedKeys'
+  | 'NewKeysFree'
+  | 'Deferred'
+  | 'RetriedRecords'
+  | 'InvalidRecords';
 
 /** Everything the collector talks to, injected. */
 export interface CollectorDeps extends UnitDeps {
   readonly routes: RouteTable;
   readonly retryQueue: RetryQueue | undefined;
   readonly lister: KeyLister | undefined;
+  /** Evidence that created keys are new (free); without it every change is covered. */
+  readonly newKeys?: NewKeySources | undefined;
   readonly policy: CollectorPolicy;
   readonly metrics: MetricSink;
   readonly random: () => number;
@@ -70,7 +79,7 @@ export async function collectBatch(
   await Promise.all(
     [...groups.values()].map(async (group) => {
       try {
-        await processGroup(group, deps);
+        await processGroup(group, parsed.changes, deps);
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
         const retryable = (failure as { retryable?: boolean }).retryable !== false;
@@ -95,10 +104,19 @@ export async function collectBatch(
   });
 }
 
-async function processGroup(group: DistributionGroup, deps: CollectorDeps): Promise<void> {
+async function processGroup(group: DistributionGroup, changes: readonly S3Change[], deps: CollectorDeps) {
   const unitKey = unitKeyOf(group.distributionId, group.messageIds);
   const inventory = await loadInventory(group, deps);
-  const changed = [...group.paths];
+  const { changed, free, newKeys } = await splitNewKeys(group, changes, deps);
+  deps.metrics.count('NewKeysFree', newKeys);
+  if (changed.length === 0) {
+    // Only new keys: nothing stale can be cached, so there is nothing to invalidate or to count.
+    deps.log.info('nothing to invalidate: every change is a new key', {
+      distributionId: group.distributionId,
+      newKeys,
+    });
+    return;
+  }
   await invalidateUnit(
     {
       distributionId: group.distributionId,
@@ -111,6 +129,7 @@ async function processGroup(group: DistributionGroup, deps: CollectorDeps): Prom
       plan: (budget) => {
         const plan = planInvalidation({
           changed,
+          free,
           maxPaths: budget.maxPaths,
           maxWildcards: budget.maxWildcards,
           ...(inventory === undefined ? {} : { inventory }),
