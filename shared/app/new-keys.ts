@@ -62,7 +62,7 @@ export async function splitNewKeys(
   if (created.size === 0) return all;
   let fresh: Map<string, Set<string>>;
   try {
-    fresh = await findNewKeysByBucket(group.distributionId, created, deps.newKeys, deps.now());
+    fresh = await findNewKeysByBucket(group.distributionId, created, { ...deps, newKeys: deps.newKeys });
   } catch (error) {
     deps.log.warn('new-key evidence failed, covering every change', {
       distributionId: group.distributionId,
@@ -110,15 +110,26 @@ function createdKeysByBucket(group: DistributionGroup, changes: readonly S3Chang
   return byBucket;
 }
 
+/**
+ * Whether the distribution's routes from this bucket all list it (`inventory: true`): the stack grants
+ * s3:ListBucketVersions only there, so other buckets stay conservative (every created key is must).
+ */
+function listsBucket(routes: RouteTable, distributionId: string, bucket: string): boolean {
+  const mine = (routes.byBucket.get(bucket) ?? []).filter((route) => route.distributionId === distributionId);
+  return mine.length > 0 && mine.every((route) => route.config.inventory);
+}
+
 async function findNewKeysByBucket(
   distributionId: string,
   created: Map<string, CreatedKey[]>,
-  sources: NewKeySources,
-  now: number,
+  deps: NewKeyDeps & { readonly newKeys: NewKeySources },
 ): Promise<Map<string, Set<string>>> {
+  const sources = deps.newKeys;
+  const now = deps.now();
   const errorCachingMs = await sources.errorCaching.errorCachingMs(distributionId);
   const found = new Map<string, Set<string>>();
   for (const [bucket, keys] of created) {
+    if (!listsBucket(deps.routes, distributionId, bucket)) continue;
     // Keys too young for the TTL are must whatever their history: no listing needed for them.
     const old = keys.filter((entry) => entry.createdAt !== undefined && now - entry.createdAt >= errorCachingMs);
     if (old.length === 0) continue;

@@ -73,7 +73,7 @@ describe('errorCachingMsOf', () => {
 });
 
 describe('splitNewKeys', () => {
-  const routes = compileRoutes([{ bucket: 'site-bucket', distributionId: 'E1SITE0000000A' }]);
+  const routes = compileRoutes([{ bucket: 'site-bucket', distributionId: 'E1SITE0000000A', inventory: true }]);
   const records = [
     buildSqsRecord(
       buildS3Notification([
@@ -127,5 +127,18 @@ describe('splitNewKeys', () => {
       expect(split.free).toEqual([]);
       expect(split.changed.length).toBe(group.paths.size);
     }
+  });
+
+  it('asks nothing about a bucket whose route does not list it (unversioned as far as it knows)', async () => {
+    // Prepare
+    const unlisted = compileRoutes([{ bucket: 'site-bucket', distributionId: 'E1SITE0000000A' }]);
+    const own = groupChanges(changes, unlisted).groups.get('E1SITE0000000A');
+    if (own === undefined) throw new Error('expected a group');
+    asked.length = 0;
+    // Act
+    const split = await splitNewKeys(own, changes, { routes: unlisted, newKeys, now: () => T0 + 60 * SECOND, log });
+    // Assess
+    expect(asked).toEqual([]);
+    expect(split.free).toEqual([]);
   });
 });

@@ -59,6 +59,7 @@ function resolveDistribution(
     origins,
     defaultTargetOriginId,
     cacheBehaviors: cacheBehaviors.map((behavior) => ({ ...behavior })),
+    customErrorResponses: (config.customErrorResponses ?? []).map((response) => ({ ...response })),
   };
 }
 
