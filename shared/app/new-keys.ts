@@ -113,10 +113,12 @@ function createdKeysByBucket(group: DistributionGroup, changes: readonly S3Chang
 /**
  * Whether the distribution's routes from this bucket all list it (`inventory: true`): the stack grants
  * s3:ListBucketVersions only there, so other buckets stay conservative (every created key is must).
+ * A trigger route's paths are not the key's own (a new trigger key still asks for its fixed paths), so
+ * a bucket feeding one stays conservative too.
  */
 function listsBucket(routes: RouteTable, distributionId: string, bucket: string): boolean {
   const mine = (routes.byBucket.get(bucket) ?? []).filter((route) => route.distributionId === distributionId);
-  return mine.length > 0 && mine.every((route) => route.config.inventory);
+  return mine.length > 0 && mine.every((route) => route.config.inventory && route.config.trigger === null);
 }
 
 async function findNewKeysByBucket(

@@ -129,9 +129,18 @@ describe('splitNewKeys', () => {
     }
   });
 
-  it('asks nothing about a bucket whose route does not list it (unversioned as far as it knows)', async () => {
+  it.each([
+    ['does not list it (unversioned as far as it knows)', {}],
+    [
+      'is a trigger route (its paths are not the key own)',
+      { trigger: { keys: ['index.html'], paths: ['/*'] }, inventory: true },
+    ],
+  ])('asks nothing about a bucket whose route %s', async (_, extra) => {
     // Prepare
-    const unlisted = compileRoutes([{ bucket: 'site-bucket', distributionId: 'E1SITE0000000A' }]);
+    const unlisted = compileRoutes([
+      { bucket: 'site-bucket', distributionId: 'E1SITE0000000A', ...extra },
+      { bucket: 'site-bucket', distributionId: 'E1SITE0000000A', inventory: true, prefix: 'assets/' },
+    ]);
     const own = groupChanges(changes, unlisted).groups.get('E1SITE0000000A');
     if (own === undefined) throw new Error('expected a group');
     asked.length = 0;
@@ -140,5 +149,6 @@ describe('splitNewKeys', () => {
     // Assess
     expect(asked).toEqual([]);
     expect(split.free).toEqual([]);
+    expect(split.changed.length).toBe(own.paths.size);
   });
 });
