@@ -2,7 +2,8 @@
  * Loads the deploy corpus (`../shared/data/deploys`, see its README) into the planner's path space:
  * every key becomes `toCloudFrontPath(key)`, and an index document (`index.html`, `dir/index.html`)
  * also serves its directory path (`/`, `/dir/`). Inventory = what is served after the deploy;
- * changed = created + modified + deleted.
+ * changed = created + modified + deleted; of those, `must` (modified or deleted) and `free` (created:
+ * new keys, nothing stale at the edge).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,8 +18,14 @@ export interface CorpusDeploy {
   inventory: string[];
   /** Changed served paths, sorted, distinct. */
   changed: string[];
+  /** Changed paths of modified or deleted keys, sorted, distinct. */
+  must: string[];
+  /** Changed paths of created keys only (new), sorted, distinct. */
+  free: string[];
   /** Changed object keys as `/` + key (what a per-object tool such as s3deploy is given). */
   changedObjects: string[];
+  /** The raw key lists: after the deploy, before it, and changed (what `invalidator plan` reads). */
+  keys: { after: string[]; before: string[]; changed: string[] };
 }
 
 /** The corpus folder next to this repository (`../shared/data/deploys`). */
@@ -46,11 +53,21 @@ export function loadCorpus(dir = DEFAULT_CORPUS_DIR): CorpusDeploy[] {
         deleted: string[];
       };
       const changedKeys = [...data.created, ...data.modified, ...data.deleted];
+      const must = distinctSorted([...data.modified, ...data.deleted].flatMap(servedPathsOf));
+      const mustSet = new Set(must);
+      const createdSet = new Set(data.created);
       return {
         name: file.replace(/\.json\.gz$/, ''),
         inventory: distinctSorted(data.inventory.flatMap(servedPathsOf)),
         changed: distinctSorted(changedKeys.flatMap(servedPathsOf)),
+        must,
+        free: distinctSorted(data.created.flatMap(servedPathsOf)).filter((path) => !mustSet.has(path)),
         changedObjects: distinctSorted(changedKeys.map((key) => `/${key}`)),
+        keys: {
+          after: data.inventory,
+          before: [...new Set([...data.inventory, ...data.deleted])].filter((key) => !createdSet.has(key)).sort(),
+          changed: changedKeys,
+        },
       };
     });
 }

@@ -16,16 +16,18 @@ export interface Judgement {
  * @param planPaths - invalidation paths; a wildcard ends with `*`
  * @param changed - changed served paths
  * @param inventory - served paths
+ * @param free - new served paths: never collateral, need no cover
  */
 export function judgePaths(
   planPaths: readonly string[],
   changed: readonly string[],
   inventory: readonly string[],
+  free: readonly string[] = [],
 ): Judgement {
   const exact = new Set(planPaths.filter((path) => !path.endsWith('*')));
   const prefixes = planPaths.filter((path) => path.endsWith('*')).map((path) => path.slice(0, -1));
   const matches = (path: string): boolean => exact.has(path) || prefixes.some((prefix) => path.startsWith(prefix));
-  const changedSet = new Set(changed);
+  const changedSet = new Set([...changed, ...free]);
   let collateral = 0;
   for (const path of inventory) if (!changedSet.has(path) && matches(path)) collateral++;
   let uncovered = 0;

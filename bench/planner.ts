@@ -1,7 +1,8 @@
 /**
- * Planner speed benchmark (DESIGN 6): a 1,000,000-key sorted inventory and 100,000 changed keys,
- * planned with the inventory in at most 2x the time plain Node takes to read and split the same two
- * files, with at most 2.5x its peak memory. Each measured run is its own child process (peak RSS is
+ * Planner speed benchmark (DESIGN 6): a 1,000,000-key sorted inventory and 100,000 changed keys (a
+ * third of them new, given as a third file of free keys), planned with the inventory in at most 2x the
+ * time plain Node takes to read and split the same three files, with at most 2.5x its peak memory.
+ * The `all must` rows plan the same keys with none free (the input before new keys were told apart). Each measured run is its own child process (peak RSS is
  * per process); runs are interleaved and the best of several is kept, which filters out noise from
  * other work on the machine.
  *
@@ -45,6 +46,7 @@ const CHILD = fileURLToPath(new URL('./planner-child.ts', import.meta.url));
 const CONFIGS = [
   { name: 'baseline: read + split', args: ['baseline'] },
   { name: 'ours: k=1000, w=15', args: ['plan', '1000', '15'] },
+  { name: 'ours: k=1000, w=15, all must (none free)', args: ['plan-all-must', '1000', '15'] },
   { name: 'ours: k=15, w=15', args: ['plan', '15', '15'] },
   { name: 'ours: k unlimited, w=15', args: ['plan', 'Infinity', '15'] },
   { name: 'ours: k=1000, w=15, inventory as key strings', args: ['plan-keys', '1000', '15'] },
@@ -63,15 +65,18 @@ export function runPlannerBench(runs = 5): PlannerBenchResult {
   try {
     const inventoryFile = join(dir, 'inventory.txt');
     const changedFile = join(dir, 'changed.txt');
+    const newFile = join(dir, 'new.txt');
+    const created = new Set(deploy.created);
     writeFileSync(inventoryFile, `${deploy.inventory.join('\n')}\n`);
-    writeFileSync(changedFile, `${deploy.changed.join('\n')}\n`);
+    writeFileSync(changedFile, `${deploy.changed.filter((key) => !created.has(key)).join('\n')}\n`);
+    writeFileSync(newFile, `${deploy.changed.filter((key) => created.has(key)).join('\n')}\n`);
     const samples = CONFIGS.map(() => ({ ms: [] as number[], cpu: [] as number[], rss: [] as number[], detail: '' }));
     for (let run = 0; run < runs; run++) {
       CONFIGS.forEach((config, index) => {
         const [mode, ...budget] = config.args;
         const out = execFileSync(
           process.execPath,
-          ['--import', 'tsx', CHILD, mode, inventoryFile, changedFile, ...budget],
+          ['--import', 'tsx', CHILD, mode, inventoryFile, changedFile, newFile, ...budget],
           { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
         );
         const measured = JSON.parse(out.trim().split('\n').pop() as string) as Record<string, number | null>;
@@ -81,7 +86,7 @@ export function runPlannerBench(runs = 5): PlannerBenchResult {
         sample.rss.push((measured.maxRssKb as number) / 1024);
         sample.detail =
           mode === 'baseline'
-            ? `${measured.keys} + ${measured.changed} lines`
+            ? `${measured.keys} + ${measured.changed} + ${measured.created} lines`
             : `${measured.paths} paths, ${measured.wildcards} wildcards, collateral ${measured.collateral}`;
       });
     }

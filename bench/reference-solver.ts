@@ -3,7 +3,8 @@
  * the planner: its own trie (recursive split of the sorted paths), its own legality test (a prefix
  * must decode), its own counting, every legal cut along each trie edge (not only the deepest), and a
  * plain DP over exact (wildcards, paths) tables with no Pareto pruning or bounds. Small budgets
- * only: tables are (maxWildcards + 1) x (maxPaths + 1).
+ * only: tables are (maxWildcards + 1) x (maxPaths + 1). Free paths (new keys) are taken out of the
+ * inventory before anything is counted: they need no cover and are never collateral.
  */
 
 /** The optimum by (collateral, paths, wildcards). */
@@ -22,8 +23,9 @@ interface Context {
 }
 
 /**
- * @param changed - changed paths, sorted and distinct
+ * @param changed - changed paths that must be covered, sorted and distinct
  * @param inventory - served paths, sorted and distinct
+ * @param free - new paths (no cover needed, never collateral), disjoint from `changed`
  * @returns the optimum, or `undefined` when no plan fits
  */
 export function solveReference(
@@ -31,9 +33,10 @@ export function solveReference(
   inventory: readonly string[],
   maxPaths: number,
   maxWildcards: number,
+  free: readonly string[] = [],
 ): ReferenceOptimum | undefined {
   if (changed.length === 0) return { collateral: 0, paths: 0, wildcards: 0 };
-  const context: Context = { paths: changed, inventory, served: new Set(inventory), k: maxPaths, w: maxWildcards };
+  const context = contextOf(changed, inventory, free, maxPaths, maxWildcards);
   const table = solveRange(context, 0, changed.length, 0);
   let best: ReferenceOptimum | undefined;
   for (let q = 0; q <= maxWildcards; q++) {
@@ -55,8 +58,10 @@ export function solveReferenceUnlimited(
   changed: readonly string[],
   inventory: readonly string[],
   maxWildcards: number,
+  free: readonly string[] = [],
 ): ReferenceOptimum {
-  const context: Context = { paths: changed, inventory, served: new Set(inventory), k: 0, w: maxWildcards };
+  if (changed.length === 0) return { collateral: 0, paths: 0, wildcards: 0 };
+  const context = contextOf(changed, inventory, free, 0, maxWildcards);
   const saves: number[] = [];
   const visit = (lo: number, hi: number, parentDepth: number): void => {
     if (hi - lo < 2) return;
@@ -79,6 +84,18 @@ export function solveReferenceUnlimited(
   const chosen = saves.sort((a, b) => b - a).slice(0, maxWildcards);
   const saved = chosen.reduce((sum, save) => sum + save, 0);
   return { collateral: 0, paths: changed.length - saved, wildcards: chosen.length };
+}
+
+function contextOf(
+  paths: readonly string[],
+  inventory: readonly string[],
+  free: readonly string[],
+  k: number,
+  w: number,
+): Context {
+  const freeSet = new Set(free);
+  const counted = free.length === 0 ? inventory : inventory.filter((path) => !freeSet.has(path));
+  return { paths, inventory: counted, served: new Set(counted), k, w };
 }
 
 function isBetter(a: ReferenceOptimum, b: ReferenceOptimum): boolean {

@@ -4,10 +4,14 @@
  * that rebuilds whole folders, modifies scattered files and deletes some. Deterministic per seed.
  */
 
-/** A deploy: every key served after it (sorted) and the changed keys (shuffled, as events arrive). */
+/**
+ * A deploy: every key served after it (sorted), the changed keys (shuffled, as events arrive) and,
+ * among them, the keys that are new (a third: hashed build chunks and images of rebuilt folders first).
+ */
 export interface SyntheticDeploy {
   inventory: string[];
   changed: string[];
+  created: string[];
 }
 
 /** Mulberry32: a small, fast, seedable PRNG (deterministic across runs and machines). */
@@ -93,7 +97,7 @@ const HASH = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-';
 
 /**
  * Generates about `inventorySize` keys and a deploy touching `changedSize` of them (rebuilt folders
- * about 60%, scattered modifications about 30%, deletions about 10%).
+ * about 60%, scattered modifications about 30%, deletions about 10%); a third of the changed keys are new.
  */
 export function generateDeploy(inventorySize: number, changedSize: number, seed = 42): SyntheticDeploy {
   const random = createRandom(seed);
@@ -137,10 +141,20 @@ export function generateDeploy(inventorySize: number, changedSize: number, seed 
     const deleted = `${pick(inventory).replace(/\.[a-z]+$/, '')}.${hash(6)}.old`;
     if (!served.has(deleted)) changed.add(deleted);
   }
+  // No random draw here, so inventory and changed stay what they were before `created` existed.
+  const created: string[] = [];
+  const third = Math.floor(changedSize / 3);
+  for (const pass of [true, false]) {
+    for (const key of changed) {
+      if (created.length === third) break;
+      const hashed = key.startsWith('assets/') || key.startsWith('img/');
+      if (served.has(key) && hashed === pass) created.push(key);
+    }
+  }
   const shuffled = [...changed];
   for (let i = shuffled.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [shuffled[i], shuffled[j]] = [shuffled[j] as string, shuffled[i] as string];
   }
-  return { inventory, changed: shuffled };
+  return { inventory, changed: shuffled, created };
 }

@@ -44,3 +44,8 @@ export class CloudFrontError extends AdapterError {
 export class InventoryError extends AdapterError {
   override name = 'InventoryError';
 }
+
+/** Reading the evidence that keys are new (bucket versions, error-caching TTL) failed. */
+export class NewKeyEvidenceError extends AdapterError {
+  override name = 'NewKeyEvidenceError';
+}

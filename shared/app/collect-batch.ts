@@ -1,6 +1,6 @@
 import { backoffSeconds, visibilityCapSeconds } from '../domain/backoff.ts';
 import type { BatchBudget } from '../domain/budget.ts';
-import { parseSqsRecords, type SqsRecordLike } from '../domain/events.ts';
+import { parseSqsRecords, type S3Change, type SqsRecordLike } from '../domain/events.ts';
 import { countObjects, type DistributionGroup, groupChanges } from '../domain/group-changes.ts';
 import { DEFAULT_MAX_STALENESS_SECONDS } from '../domain/pending-policy.ts';
 import { type Inventory, planInvalidation } from '../domain/planner/index.ts';
@@ -13,6 +13,7 @@ import { type IsolationMetric, invalidateIsolating } from './isolate-refused.ts'
 import type { BudgetPolicy, UnitDeps, UnitMetric } from './issue-unit.ts';
 import { issueWithPending, type PendingDeps, type PendingMetric } from './issue-with-pending.ts';
 import { recordSharedMessages, skipHandledMessages } from './message-progress.ts';
+import { type NewKeySources, splitNewKeys } from './new-keys.ts';
 import type { MessageProgress, PendingStore } from './pending-ports.ts';
 import type { KeyLister, RetryQueue, StoredPlan } from './ports.ts';
 import type { SweepMetric } from './sweep-reservations.ts';
@@ -40,6 +41,7 @@ export type CollectorMetric =
   | 'PendingPaths'
   | 'OldestPendingAgeSeconds'
   | 'ChangedKeys'
+  | 'NewKeysFree'
   | 'Deferred'
   | 'RetriedRecords'
   | 'InvalidRecords';
@@ -49,6 +51,8 @@ export interface CollectorDeps extends UnitDeps {
   readonly routes: RouteTable;
   readonly retryQueue: RetryQueue | undefined;
   readonly lister: KeyLister | undefined;
+  /** Evidence that created keys are new (free); without it every change is covered. */
+  readonly newKeys?: NewKeySources | undefined;
   readonly policy: CollectorPolicy;
   readonly metrics: MetricSink;
   readonly random: () => number;
@@ -103,7 +107,7 @@ export async function collectBatch(
   await Promise.all(
     [...groups.values()].map(async (group) => {
       try {
-        await processGroup(group, deps);
+        await processGroup(group, parsed.changes, deps);
         handled.push(group);
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
@@ -134,16 +138,27 @@ export async function collectBatch(
   });
 }
 
-async function processGroup(group: DistributionGroup, deps: CollectorDeps): Promise<void> {
+async function processGroup(group: DistributionGroup, changes: readonly S3Change[], deps: CollectorDeps) {
   const unitKey = unitKeyOf(group.distributionId, group.messageIds);
   const inventory = await loadInventory(group, deps);
-  // The inventory was listed under the group's own paths: merged pending paths plan without it.
+  const { changed, free, newKeys } = await splitNewKeys(group, changes, deps);
+  deps.metrics.count('NewKeysFree', newKeys);
+  if (changed.length === 0) {
+    // Only new keys: nothing stale can be cached, so there is nothing to invalidate or to count.
+    deps.log.info('nothing to invalidate: every change is a new key', {
+      distributionId: group.distributionId,
+      newKeys,
+    });
+    return;
+  }
+  // The inventory was listed under the group's own paths: merged pending paths plan without it. Free
+  // paths stay free in any plan (a new key has nothing stale to evict).
   const plan = (paths: readonly string[], budget: BatchBudget) =>
-    planPaths(paths, budget, paths.length === group.paths.size ? inventory : undefined);
+    planPaths(paths, free, budget, paths.length === changed.length ? inventory : undefined);
   if (deps.pending !== undefined) {
     const fresh = {
       unitKey,
-      paths: [...group.paths],
+      paths: changed,
       messageIds: [...group.messageIds],
       changedObjects: countObjects(group),
       firstSeenAt: group.firstEventAt ?? deps.now(),
@@ -160,7 +175,7 @@ async function processGroup(group: DistributionGroup, deps: CollectorDeps): Prom
       messageCount: group.messageIds.size,
       changedObjects: countObjects(group),
       ...(group.firstEventAt === undefined ? {} : { firstEventAt: group.firstEventAt }),
-      plan: (budget) => plan([...group.paths], budget),
+      plan: (budget) => plan(changed, budget),
     },
     { ...deps, isolationMetrics: deps.metrics },
   );
@@ -180,7 +195,7 @@ export async function drainPending(deps: CollectorDeps): Promise<Map<string, str
     const outcome = await issueWithPending(
       distributionId,
       undefined,
-      (paths, budget) => planPaths(paths, budget, undefined),
+      (paths, budget) => planPaths(paths, [], budget, undefined),
       pendingDepsOf(deps, deps.pending),
     );
     outcomes.set(distributionId, outcome);
@@ -199,9 +214,15 @@ function pendingDepsOf(deps: CollectorDeps, pending: PendingStore): PendingDeps 
   };
 }
 
-function planPaths(changed: readonly string[], budget: BatchBudget, inventory: Inventory | undefined): StoredPlan {
+function planPaths(
+  changed: readonly string[],
+  free: readonly string[],
+  budget: BatchBudget,
+  inventory: Inventory | undefined,
+): StoredPlan {
   const plan = planInvalidation({
     changed,
+    free,
     maxPaths: budget.maxPaths,
     maxWildcards: budget.maxWildcards,
     ...(inventory === undefined ? {} : { inventory }),

@@ -10,6 +10,10 @@ export interface PlanJson {
     readonly exactPaths: number;
     readonly wildcardPaths: number;
     readonly changed: number;
+    /** Changed keys that were new (absent from --previous-inventory). */
+    readonly newKeys: number;
+    /** Their paths, left without a path of their own (never collateral). */
+    readonly free: number;
     readonly collateral: number | null;
   }[];
   readonly skipped: readonly SkippedEntry[];
@@ -25,12 +29,14 @@ const MAX_EXACT_ROWS = 20;
  */
 export function toPlanJson(dryRun: DryRun): PlanJson {
   return {
-    plans: dryRun.plans.map(({ distributionId, plan }) => ({
+    plans: dryRun.plans.map(({ distributionId, plan, newObjects }) => ({
       distributionId,
       paths: plan.paths.map((planned) => planned.path),
       exactPaths: plan.exactPaths,
       wildcardPaths: plan.wildcardPaths,
       changed: plan.changed,
+      newKeys: newObjects,
+      free: plan.free,
       collateral: plan.collateral,
     })),
     skipped: dryRun.skipped,
@@ -55,10 +61,14 @@ export const NO_INVENTORY_NOTE = [
 export function formatPlanText(dryRun: DryRun): string {
   const lines: string[] = [];
   if (dryRun.plans.length === 0) lines.push('Nothing to invalidate.');
-  for (const { distributionId, plan, objects } of dryRun.plans) {
+  for (const { distributionId, plan, objects, newObjects } of dryRun.plans) {
     const collateral = plan.collateral === null ? 'unknown (no --inventory)' : count(plan.collateral, 'path');
+    const fresh =
+      newObjects === 0
+        ? ''
+        : `; ${newObjects.toLocaleString('en-US')} new (free: ${count(plan.free, 'path')} need no invalidation)`;
     lines.push(
-      `Distribution ${distributionId}: ${count(objects, 'changed object')}, ${count(plan.changed, 'changed path')}`,
+      `Distribution ${distributionId}: ${count(objects, 'changed object')}${fresh}, ${count(plan.changed, 'changed path')} to cover`,
       `  ${count(plan.paths.length, 'invalidation path')} (${plan.exactPaths} exact, ${count(plan.wildcardPaths, 'wildcard')}); collateral ${collateral}`,
       '',
       ...formatTable(plan.paths),

@@ -25,6 +25,8 @@ export interface DistributionPlan {
   readonly plan: Plan;
   /** Changed objects routed to this distribution: the paths "one path per object" would issue. */
   readonly objects: number;
+  /** Of those, the objects that were new (absent from the previous listing): free. */
+  readonly newObjects: number;
 }
 
 /** What the collector would do with the input: one plan per distribution, plus what it skips. */
@@ -41,13 +43,20 @@ export interface DryRunInput {
   readonly skipped: readonly SkippedEntry[];
   /** An S3 listing, one key per line as UTF-8 bytes, when an inventory was given. */
   readonly inventory: Uint8Array | undefined;
+  /**
+   * The keys listed before the deploy, when known: a changed key absent from them is new (and, with
+   * an inventory, present in it: a key created and deleted again may have been fetched in between).
+   */
+  readonly previousKeys: ReadonlySet<string> | undefined;
   readonly maxPaths: number;
   readonly maxWildcards: number;
 }
 
 interface Group {
   readonly paths: Set<string>;
+  readonly free: Set<string>;
   readonly objects: Set<string>;
+  readonly newObjects: Set<string>;
 }
 
 /**
@@ -78,9 +87,10 @@ export function runDryRun(input: DryRunInput): DryRun {
   const skipped: SkippedEntry[] = [...input.skipped];
   const anyBucket = [...table.byBucket.keys()];
   if (anyBucket.length === 0) anyBucket.push('');
+  const isNew = newKeyTest(input);
   for (const object of input.objects) {
     const buckets = object.bucket === undefined ? anyBucket : [object.bucket];
-    routeObject(table, buckets, object, groups, skipped);
+    routeObject(table, buckets, object, isNew(object.key), groups, skipped);
   }
   const plans: DistributionPlan[] = [];
   for (const distributionId of [...groups.keys()].sort()) {
@@ -89,19 +99,30 @@ export function runDryRun(input: DryRunInput): DryRun {
       input.inventory === undefined ? undefined : inventoryOf(routesOf(table, distributionId), input.inventory);
     const plan = planInvalidation({
       changed: [...group.paths].sort(),
+      free: [...group.free].sort(),
       maxPaths: input.maxPaths,
       maxWildcards: input.maxWildcards,
       ...(inventory === undefined ? {} : { inventory }),
     });
-    plans.push({ distributionId, plan, objects: group.objects.size });
+    plans.push({ distributionId, plan, objects: group.objects.size, newObjects: group.newObjects.size });
   }
   return { plans, skipped };
+}
+
+/** Which changed keys are new: none without a previous listing. */
+function newKeyTest(input: DryRunInput): (key: string) => boolean {
+  const previous = input.previousKeys;
+  if (previous === undefined) return () => false;
+  if (input.inventory === undefined) return (key) => !previous.has(key);
+  const current = new Set(keyLines(new TextDecoder().decode(input.inventory)));
+  return (key) => !previous.has(key) && current.has(key);
 }
 
 function routeObject(
   table: RouteTable,
   buckets: readonly string[],
   object: ChangedObject,
+  isNew: boolean,
   groups: Map<string, Group>,
   skipped: SkippedEntry[],
 ): void {
@@ -116,11 +137,13 @@ function routeObject(
       routed = true;
       let group = groups.get(hit.distributionId);
       if (group === undefined) {
-        group = { paths: new Set(), objects: new Set() };
+        group = { paths: new Set(), free: new Set(), objects: new Set(), newObjects: new Set() };
         groups.set(hit.distributionId, group);
       }
-      for (const path of hit.servedPaths) group.paths.add(path);
-      group.objects.add(`${object.bucket ?? ''}\n${object.key}`);
+      const id = `${object.bucket ?? ''}\n${object.key}`;
+      for (const path of hit.servedPaths) (isNew ? group.free : group.paths).add(path);
+      group.objects.add(id);
+      if (isNew) group.newObjects.add(id);
     }
   }
   // "no-route" only matters when nothing else was said about the key.

@@ -25,6 +25,11 @@ Options:
                          Keys from --changed carry no bucket, so they are tried against every bucket's routes.
   --inventory FILE|-     every key the bucket holds, one per line (an S3 listing): the planner then
                          picks the paths that evict the fewest unchanged objects, and reports collateral
+  --previous-inventory FILE|-
+                         the listing before the deploy, same format: a changed key absent from it (and
+                         present in --inventory, when given) is new, so nothing stale of it is cached:
+                         it needs no path and is never collateral (wait out the distribution's
+                         error-caching TTL, 10 s by default, after the upload before invalidating)
   --max-paths N          at most N paths per distribution, 1..${MAX_PATHS_PER_REQUEST} (default: maxPathsPerInvalidation
                          from --config, else ${MAX_PATHS_PER_REQUEST}, the most one request carries)
   --max-wildcards N      at most N of them wildcards, 0..${IN_FLIGHT_WILDCARD_LIMIT} (default: ${IN_FLIGHT_WILDCARD_LIMIT} minus
@@ -32,7 +37,8 @@ Options:
   --index-document NAME  index document when there is no --config (default index.html; routes set
                          their own): docs/index.html also invalidates /docs/, index.html also /
   --json                 print {"plans":[{"distributionId","paths","exactPaths","wildcardPaths",
-                         "changed","collateral"}],"skipped":[{"key"|"messageId","reason"}]}
+                         "changed","newKeys","free","collateral"}],"skipped":[{"key"|"messageId","reason"}]}
+                         (newKeys: changed keys that were new; free: their paths left without a path)
   -h, --help             show this help
 
 Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input (one line on stderr).`;
@@ -44,6 +50,7 @@ export interface PlanOptions {
   readonly changed: string | undefined;
   readonly event: string | undefined;
   readonly inventory: string | undefined;
+  readonly previousInventory: string | undefined;
   readonly config: string | undefined;
   readonly maxPaths: number | undefined;
   readonly maxWildcards: number | undefined;
@@ -69,6 +76,7 @@ export function parsePlanOptions(argv: readonly string[]): PlanOptions {
     changed: values.changed,
     event: values.event,
     inventory: values.inventory,
+    previousInventory: values['previous-inventory'],
     config: values.config,
     maxPaths: parseInteger('--max-paths', values['max-paths'], 1, MAX_PATHS_PER_REQUEST),
     maxWildcards: parseInteger('--max-wildcards', values['max-wildcards'], 0, IN_FLIGHT_WILDCARD_LIMIT),
@@ -87,6 +95,7 @@ function parseFlags(argv: readonly string[]) {
       changed: { type: 'string' },
       event: { type: 'string' },
       inventory: { type: 'string' },
+      'previous-inventory': { type: 'string' },
       config: { type: 'string' },
       'max-paths': { type: 'string' },
       'max-wildcards': { type: 'string' },
@@ -114,7 +123,13 @@ function checkCombination(options: PlanOptions): void {
   if (options.changed !== undefined && options.event !== undefined) {
     throw new UsageError('expected either --changed or --event, got both');
   }
-  const fromStdin = [options.changed, options.event, options.inventory, options.config].filter((file) => file === '-');
+  const fromStdin = [
+    options.changed,
+    options.event,
+    options.inventory,
+    options.previousInventory,
+    options.config,
+  ].filter((file) => file === '-');
   if (fromStdin.length > 1) throw new UsageError('expected at most one flag reading standard input ("-"), got several');
   if (options.config === '-') throw new UsageError('--config: expected a file name, got "-" (standard input)');
   const name = options.indexDocument;

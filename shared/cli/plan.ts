@@ -62,11 +62,20 @@ async function loadInput(options: PlanOptions, io: CliIo): Promise<DryRunInput> 
       : objectsOfBatch(await loadEvent(options.event, io));
   const inventory = options.inventory === undefined ? undefined : await readBytes('--inventory', options.inventory, io);
   if (inventory !== undefined) parseKeyList(`--inventory ${options.inventory}`, inventory); // checked, read later as bytes
+  const previousKeys =
+    options.previousInventory === undefined
+      ? undefined
+      : new Set(
+          parseKeyList(
+            `--previous-inventory ${options.previousInventory}`,
+            await readBytes('--previous-inventory', options.previousInventory, io),
+          ),
+        );
   const maxPaths =
     options.maxPaths ?? Math.min(config?.maxPathsPerInvalidation ?? MAX_PATHS_PER_REQUEST, MAX_PATHS_PER_REQUEST);
   const maxWildcards =
     options.maxWildcards ?? Math.max(0, IN_FLIGHT_WILDCARD_LIMIT - (config?.wildcardSafetyMargin ?? 0));
-  return { table, objects, skipped, inventory, maxPaths, maxWildcards };
+  return { table, objects, skipped, inventory, previousKeys, maxPaths, maxWildcards };
 }
 
 async function loadChanged(file: string, io: CliIo): Promise<ChangedObject[]> {

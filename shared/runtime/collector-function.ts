@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { CloudFrontErrorCaching } from '../adapters/cloudfront-error-caching.ts';
 import { CloudFrontGateway } from '../adapters/cloudfront-gateway.ts';
 import { CloudFrontReconciler } from '../adapters/cloudfront-reconciler.ts';
 import { DynamoAccountLedger } from '../adapters/dynamodb-account-ledger.ts';
@@ -11,6 +12,7 @@ import { DynamoLedger } from '../adapters/dynamodb-ledger.ts';
 import { DynamoMessageProgress } from '../adapters/dynamodb-message-progress.ts';
 import { DynamoPendingStore } from '../adapters/dynamodb-pending-store.ts';
 import { S3KeyLister } from '../adapters/s3-key-lister.ts';
+import { S3VersionHistory } from '../adapters/s3-version-history.ts';
 import { SqsRetryQueue } from '../adapters/sqs-retry-queue.ts';
 import { createWatchScheduler } from '../adapters/sqs-watch-scheduler.ts';
 import { type CollectorDeps, collectBatch, drainPending, type Log, type MetricSink } from '../app/collect-batch.ts';
@@ -22,6 +24,9 @@ import { wrapSqsFunction } from './sqs-handler.ts';
 
 /** `kind` of the scheduled event that drains the pending set (serverless.yml). */
 export const DRAIN_EVENT_KIND = 'drain-pending';
+
+/** How long a bucket's versioning status and a distribution's error-caching TTL are reused. */
+const EVIDENCE_CACHE_MS = 300_000;
 
 /** The SDK clients the collector uses (created once per container by the caller). */
 export interface CollectorClients {
@@ -78,6 +83,14 @@ export function createCollectorFunction(options: {
       cacheMs: config.inventoryCacheSeconds * 1000,
       now,
     }),
+    newKeys: {
+      versions: new S3VersionHistory(clients.s3, {
+        maxRequests: config.inventoryMaxRequests,
+        versioningCacheMs: EVIDENCE_CACHE_MS,
+        now,
+      }),
+      errorCaching: new CloudFrontErrorCaching(clients.cloudFront, { cacheMs: EVIDENCE_CACHE_MS, now }),
+    },
     policy: config,
     log: options.log,
     metrics: options.metrics,

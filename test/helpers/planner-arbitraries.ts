@@ -6,10 +6,14 @@
 import fc from 'fast-check';
 import { toCloudFrontPath } from '../../shared/domain/paths.ts';
 
-/** A deploy in path space: what is served afterwards and what changed (some changed paths deleted). */
+/**
+ * A deploy in path space: what is served afterwards, what changed and must be covered (some changed
+ * paths deleted), and what is new (free: served, no cover needed; a few may also be changed).
+ */
 export interface DeployCase {
   served: string[];
   changed: string[];
+  free: string[];
   maxPaths: number;
   maxWildcards: number;
 }
@@ -31,17 +35,19 @@ export function deployArbitrary(options: { maxServed?: number; maxChanged?: numb
     .record({
       served: fc.uniqueArray(keyArbitrary(), { maxLength: maxServed }),
       picks: fc.array(fc.nat(), { maxLength: maxChanged }),
+      freePicks: fc.array(fc.nat(), { maxLength: 4 }),
       deleted: fc.array(keyArbitrary(), { maxLength: 3 }),
       maxPaths: fc.nat(maxChanged + 2),
       maxWildcards: fc.nat(maxWildcards),
     })
-    .map(({ served, picks, deleted, maxPaths, maxWildcards: w }): DeployCase => {
+    .map(({ served, picks, freePicks, deleted, maxPaths, maxWildcards: w }): DeployCase => {
       const servedPaths = [...new Set(served.map(toCloudFrontPath))];
-      const picked =
-        servedPaths.length === 0 ? [] : picks.map((pick) => servedPaths[pick % servedPaths.length] as string);
+      const pick = (picks: number[]): string[] =>
+        servedPaths.length === 0 ? [] : picks.map((at) => servedPaths[at % servedPaths.length] as string);
       return {
         served: servedPaths,
-        changed: [...picked, ...deleted.map(toCloudFrontPath)],
+        changed: [...pick(picks), ...deleted.map(toCloudFrontPath)],
+        free: pick(freePicks),
         maxPaths,
         maxWildcards: w,
       };
@@ -64,15 +70,23 @@ export function wideDeployArbitrary(): fc.Arbitrary<DeployCase> {
     .record({
       served: fc.uniqueArray(key, { minLength: 20, maxLength: 45 }),
       changedShare: fc.double({ min: 0.4, max: 0.95, noNaN: true }),
+      newShare: fc.constantFrom(0, 0.3, 0.6),
       seed: fc.nat(),
       maxPaths: fc.integer({ min: 1, max: 12 }),
       maxWildcards: fc.integer({ min: 1, max: 2 }),
     })
-    .map(({ served, changedShare, seed, maxPaths, maxWildcards }): DeployCase => {
+    .map(({ served, changedShare, newShare, seed, maxPaths, maxWildcards }): DeployCase => {
       const paths = served.map(toCloudFrontPath);
-      // A deterministic, seed-driven pick: changed paths cluster in some folders, scatter in others.
-      const changed = paths.filter((path, i) => ((seed + i * 7919 + path.length * 31) % 1000) / 1000 < changedShare);
-      return { served: paths, changed: changed.slice(0, 30), maxPaths, maxWildcards };
+      // A deterministic, seed-driven pick: changed paths cluster in some folders, scatter in others;
+      // of those, a share are new (free).
+      const share = (path: string, i: number): number => ((seed + i * 7919 + path.length * 31) % 1000) / 1000;
+      const all = paths.filter((path, i) => share(path, i) < changedShare).slice(0, 30);
+      const isNew = (i: number): boolean => ((seed >> 3) + i * 104729) % 1000 < newShare * 1000;
+      const changed = all.filter((_, i) => !isNew(i));
+      const free = all.filter((_, i) => isNew(i));
+      return { served: paths, changed, free, maxPaths, maxWildcards };
     })
-    .filter((deploy) => deploy.changed.length > 0 && deploy.served.length - deploy.changed.length <= 31);
+    .filter(
+      (deploy) => deploy.changed.length > 0 && deploy.served.length - deploy.changed.length - deploy.free.length <= 31,
+    );
 }

@@ -2,7 +2,8 @@
  * A brute-force planner for tiny inputs, independent of the real one: it tries every set of at most
  * `maxWildcards` wildcards drawn from every prefix of every changed path, leaves the rest exact, and
  * keeps the best plan by (collateral, paths, wildcards). Collateral is the union of what the
- * wildcards match, counted directly on the inventory list.
+ * wildcards match, counted directly on the inventory list. Free paths need no cover and are never
+ * collateral; a path both changed and free must be covered.
  */
 
 /** The objective values of the best plan, or `undefined` when no plan fits. */
@@ -33,20 +34,22 @@ function isWildcardPrefix(prefix: string): boolean {
 /**
  * @param changed - encoded changed paths (duplicates allowed)
  * @param inventory - encoded served paths (at most 31 distinct, for bitmasks)
+ * @param free - encoded new paths that need no cover (duplicates allowed)
  */
 export function bruteForcePlan(
   changed: readonly string[],
   inventory: readonly string[],
   maxPaths: number,
   maxWildcards: number,
+  free: readonly string[] = [],
 ): BruteForceBest | undefined {
   const targets = [...new Set(changed)];
-  const changedSet = new Set(targets);
-  const bystanders = [...new Set(inventory)].filter((path) => !changedSet.has(path));
+  const notCollateral = new Set([...targets, ...free]);
+  const bystanders = [...new Set(inventory)].filter((path) => !notCollateral.has(path));
   if (targets.length > 31 || bystanders.length > 31) throw new Error('brute force is for tiny inputs only');
   const exactOk = targets.map((path) => !DOUBTFUL.test(path) && path.length <= 4000);
   const prefixes = new Set<string>();
-  for (const path of targets) {
+  for (const path of notCollateral) {
     for (let end = 1; end <= path.length; end++) {
       const prefix = path.slice(0, end);
       if (isWildcardPrefix(prefix)) prefixes.add(prefix);

@@ -37,9 +37,14 @@ export function uncoveredPaths(plan: Plan, changed: readonly string[]): string[]
   return changed.filter((path) => !plan.paths.some((planned) => matches(planned.path, path)));
 }
 
-/** Unchanged served paths matched by any plan path (the union, counted once each). */
-export function recountCollateral(plan: Plan, changed: readonly string[], served: readonly string[]): number {
-  const changedSet = new Set(changed);
+/** Unchanged served paths (neither changed nor free) matched by any plan path (the union, counted once each). */
+export function recountCollateral(
+  plan: Plan,
+  changed: readonly string[],
+  served: readonly string[],
+  free: readonly string[] = [],
+): number {
+  const changedSet = new Set([...changed, ...free]);
   const evicted = [...new Set(served)].filter(
     (path) => !changedSet.has(path) && plan.paths.some((planned) => matches(planned.path, path)),
   );

@@ -55,10 +55,13 @@ function expectedGrants(stage: Stage): Record<string, { action: string; resource
     CollectorRole: [
       ...logs('collector'),
       ...grant(invalidate, distributions),
+      // The error-caching TTL: when a new key's cached 404 has expired (docs/architecture.md).
+      ...grant(['cloudfront:GetDistribution'], distributions),
       ...grant([...ledger, ...progress], table),
       ...grant(consume, [arnOf('ChangeQueue')]),
       ...grant(['sqs:SendMessage'], [arnOf('WatchQueue')]),
-      ...grant(['s3:ListBucket'], inventory.map(bucketArn)),
+      // Inventory, and the versions that tell new keys from overwritten ones, only where inventory is on.
+      ...grant(['s3:ListBucket', 's3:GetBucketVersioning', 's3:ListBucketVersions'], inventory.map(bucketArn)),
       ...tracing,
     ],
     WatcherRole: [

@@ -67,6 +67,8 @@ describe('runPlan', () => {
             exactPaths: 2,
             wildcardPaths: 0,
             changed: 2,
+            newKeys: 0,
+            free: 0,
             collateral: null,
           },
         ],
@@ -108,6 +110,56 @@ describe('runPlan', () => {
       const json = await planJson(['--changed', 'keys.txt', '--inventory', 'inventory.txt', '--max-paths', '1'], files);
       // Assess
       expect(json.plans[0]).toMatchObject({ paths: ['/a/*'], collateral: 1 });
+    });
+  });
+
+  describe('--previous-inventory', () => {
+    const files = {
+      'keys.txt': 'a/1.js\na/2.js\na/3.js\ngone.js\nblip.js\n',
+      'inventory.txt': 'a/1.js\na/2.js\na/3.js\na/4.js\nb/1.js\n',
+      'previous.txt': 'a/1.js\na/4.js\nb/1.js\ngone.js\n',
+    };
+
+    it('leaves new keys without a path and counts them', async () => {
+      // Act
+      const json = await planJson(
+        ['--changed', 'keys.txt', '--inventory', 'inventory.txt', '--previous-inventory', 'previous.txt'],
+        files,
+      );
+      // Assess: a/2 and a/3 are new; a/1 was there (modified), gone.js deleted, blip.js neither before nor after
+      expect(json.plans[0]).toMatchObject({
+        paths: ['/a/1.js', '/blip.js', '/gone.js'],
+        changed: 3,
+        newKeys: 2,
+        free: 2,
+        collateral: 0,
+      });
+    });
+
+    it('lets a wildcard sweep new keys without counting them as collateral', async () => {
+      // Prepare: a/1 and a/2 modified, a/3 new, b/1 unchanged
+      const sweep = {
+        'keys.txt': 'a/1.js\na/2.js\na/3.js\n',
+        'inventory.txt': 'a/1.js\na/2.js\na/3.js\nb/1.js\n',
+        'previous.txt': 'a/1.js\na/2.js\nb/1.js\n',
+      };
+      // Act
+      const argv = ['--changed', 'keys.txt', '--inventory', 'inventory.txt', '--max-paths', '1'];
+      const json = await planJson([...argv, '--previous-inventory', 'previous.txt'], sweep);
+      // Assess
+      expect(json.plans[0]).toMatchObject({ paths: ['/a/*'], changed: 2, newKeys: 1, free: 1, collateral: 0 });
+    });
+
+    it('says in the table how many changed keys were new', async () => {
+      // Prepare
+      const captured = captureIo(files);
+      // Act
+      const code = await runPlan(['--changed', 'keys.txt', '--previous-inventory', 'previous.txt'], captured.io);
+      // Assess: without --inventory, blip.js is new too (absent before)
+      expect(code).toBe(EXIT.ok);
+      expect(captured.stdout()).toContain(
+        'Distribution -: 5 changed objects; 3 new (free: 3 paths need no invalidation), 2 changed paths to cover',
+      );
     });
   });
 
@@ -172,6 +224,8 @@ describe('runPlan', () => {
           exactPaths: 1,
           wildcardPaths: 0,
           changed: 1,
+          newKeys: 0,
+          free: 0,
           collateral: null,
         },
       ]);

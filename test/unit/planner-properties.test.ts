@@ -20,7 +20,12 @@ const PLAIN_DP: SearchTuning = {
 };
 
 function inputOf(deploy: DeployCase, withInventory: boolean): PlanInput {
-  const base = { changed: deploy.changed, maxPaths: deploy.maxPaths, maxWildcards: deploy.maxWildcards };
+  const base = {
+    changed: deploy.changed,
+    free: deploy.free,
+    maxPaths: deploy.maxPaths,
+    maxWildcards: deploy.maxWildcards,
+  };
   return withInventory ? { ...base, inventory: createSortedInventory([...deploy.served].sort()) } : base;
 }
 
@@ -40,6 +45,7 @@ function expectValidPlan(plan: Plan, deploy: DeployCase): void {
   expect(plan.paths.length).toBeLessThanOrEqual(deploy.maxPaths);
   expect(plan.wildcardPaths).toBeLessThanOrEqual(deploy.maxWildcards);
   expect(plan.changed).toBe(distinct.size);
+  expect(plan.free).toBe(new Set(deploy.free.filter((path) => !distinct.has(path))).size);
   for (const planned of plan.paths) {
     expect(planned.path.length).toBeLessThanOrEqual(MAX_PATH_LENGTH);
     if (planned.wildcard) {
@@ -76,7 +82,7 @@ describe('planInvalidation', () => {
           if (plan === undefined) return;
           const perPath = plan.paths.reduce((sum, path) => sum + (path.collateral as number), 0);
           expect(plan.collateral).toBe(perPath);
-          expect(plan.collateral).toBe(recountCollateral(plan, deploy.changed, deploy.served));
+          expect(plan.collateral).toBe(recountCollateral(plan, deploy.changed, deploy.served, deploy.free));
           expect(plan.paths.reduce((sum, path) => sum + path.covers, 0)).toBe(plan.changed);
         }),
         { numRuns: 1000 },
@@ -91,7 +97,8 @@ describe('planInvalidation', () => {
             .sort((a, b) => a.key - b.key)
             .map((entry) => entry.path);
           const first = tryPlan(inputOf(deploy, withInventory));
-          const second = tryPlan(inputOf({ ...deploy, changed: shuffled }, withInventory));
+          const free = [...deploy.free].reverse();
+          const second = tryPlan(inputOf({ ...deploy, changed: shuffled, free }, withInventory));
           expect(second).toEqual(first);
         }),
         { numRuns: 1000 },
@@ -103,7 +110,7 @@ describe('planInvalidation', () => {
     it('matches a brute force over every prefix: least collateral, then fewest paths and wildcards', () => {
       fc.assert(
         fc.property(deployArbitrary(), (deploy) => {
-          const best = bruteForcePlan(deploy.changed, deploy.served, deploy.maxPaths, deploy.maxWildcards);
+          const best = bruteForcePlan(deploy.changed, deploy.served, deploy.maxPaths, deploy.maxWildcards, deploy.free);
           const plan = tryPlan(inputOf(deploy, true));
           expect(plan === undefined ? undefined : objectiveOf(plan)).toEqual(best);
         }),
@@ -114,7 +121,7 @@ describe('planInvalidation', () => {
     it('finds the same optimum with every bound applied at every node, and with none', () => {
       fc.assert(
         fc.property(deployArbitrary(), (deploy) => {
-          const best = bruteForcePlan(deploy.changed, deploy.served, deploy.maxPaths, deploy.maxWildcards);
+          const best = bruteForcePlan(deploy.changed, deploy.served, deploy.maxPaths, deploy.maxWildcards, deploy.free);
           for (const tuning of [EAGER_BOUNDS, PLAIN_DP]) {
             const plan = tryPlan(inputOf(deploy, true), tuning);
             expect(plan === undefined ? undefined : objectiveOf(plan)).toEqual(best);
@@ -124,10 +131,28 @@ describe('planInvalidation', () => {
       );
     });
 
+    it('never does worse when a must path turns out new (free)', () => {
+      fc.assert(
+        fc.property(deployArbitrary(), fc.nat(), (deploy, pick) => {
+          fc.pre(deploy.changed.length > 0);
+          const moved = deploy.changed[pick % deploy.changed.length] as string;
+          const before = tryPlan(inputOf(deploy, true));
+          const changed = deploy.changed.filter((path) => path !== moved);
+          const after = tryPlan(inputOf({ ...deploy, changed, free: [...deploy.free, moved] }, true));
+          if (before === undefined) return;
+          expect(after).toBeDefined();
+          const [was, now] = [objectiveOf(before), objectiveOf(after as Plan)];
+          expect(now.collateral).toBeLessThanOrEqual(was.collateral as number);
+          if (now.collateral === was.collateral) expect(now.paths).toBeLessThanOrEqual(was.paths);
+        }),
+        { numRuns: 1000 },
+      );
+    });
+
     it('matches the brute force on wider folders, where inner nodes are large', () => {
       fc.assert(
         fc.property(wideDeployArbitrary(), (deploy) => {
-          const best = bruteForcePlan(deploy.changed, deploy.served, deploy.maxPaths, deploy.maxWildcards);
+          const best = bruteForcePlan(deploy.changed, deploy.served, deploy.maxPaths, deploy.maxWildcards, deploy.free);
           for (const tuning of [DEFAULT_TUNING, EAGER_BOUNDS]) {
             const plan = tryPlan(inputOf(deploy, true), tuning);
             expect(plan === undefined ? undefined : objectiveOf(plan)).toEqual(best);

@@ -237,8 +237,32 @@ describe('planInvalidation', () => {
         exactPaths: 0,
         wildcardPaths: 0,
         changed: 0,
+        free: 0,
         collateral: null,
       });
+    });
+
+    it('returns an empty plan when every change is free (new keys need no path)', () => {
+      // Act
+      const plan = planInvalidation({
+        changed: [],
+        free: pathsOf(['assets/a.js', 'assets/b.js']),
+        maxPaths: 1,
+        maxWildcards: 0,
+        inventory: inventoryOf(['assets/a.js', 'assets/b.js', 'index.html']),
+      });
+      // Assess
+      expect(plan).toMatchObject({ paths: [], changed: 0, free: 2, collateral: 0 });
+    });
+
+    it('covers a path that is both changed and free, and rejects a free path without "/"', () => {
+      // Act
+      const plan = planInvalidation({ changed: ['/a.js'], free: ['/a.js', '/b.js'], maxPaths: 5, maxWildcards: 0 });
+      // Assess
+      expect(plan).toMatchObject({ paths: [{ path: '/a.js' }], changed: 1, free: 1 });
+      expect(() => planInvalidation({ changed: [], free: ['b.js'], maxPaths: 1, maxWildcards: 0 })).toThrow(
+        'free[0]: expected a path starting with "/", got "b.js"',
+      );
     });
 
     it('throws a retryable PlanBudgetError when the paths do not fit and no wildcard is allowed', () => {

@@ -8,11 +8,13 @@ import type { Plan, PlannedPath } from './types.ts';
  *
  * @param paths - the sorted, distinct changed paths
  * @param withCollateral - whether costs are inventory collateral (otherwise collateral is `null`)
+ * @param free - how many free paths were left without a path of their own
  */
 export function assemblePlan(
   paths: readonly string[],
   chosen: readonly ChosenWildcard[],
   withCollateral: boolean,
+  free: number,
 ): Plan {
   const wildcards = [...chosen].sort((a, b) => a.start - b.start);
   const out: PlannedPath[] = [];
@@ -41,6 +43,7 @@ export function assemblePlan(
     exactPaths: out.length - wildcards.length,
     wildcardPaths: wildcards.length,
     changed: paths.length,
+    free,
     collateral: withCollateral ? total : null,
   };
 }

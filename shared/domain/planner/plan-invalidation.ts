@@ -1,6 +1,7 @@
 import { PlanBudgetError, PlanInputError } from '../errors.ts';
 import { assemblePlan } from './assemble-plan.ts';
 import { prepareChangedSet } from './changed-set.ts';
+import { prepareFreePaths, withoutFreePaths } from './free-paths.ts';
 import { findFreeWildcards } from './free-wildcards.ts';
 import { buildNodeTable } from './node-table.ts';
 import { DEFAULT_TUNING, INVENTORY_TUNING, type SearchTuning, searchPlan } from './plan-search.ts';
@@ -9,15 +10,16 @@ import type { Plan, PlanInput } from './types.ts';
 import { createCollateralCosts, createSpecificityCosts } from './wildcard-costs.ts';
 
 /**
- * Plans one invalidation (DESIGN 3.2): covers every changed path with at most `maxPaths` paths and
- * `maxWildcards` wildcards, then minimises collateral, then paths, then wildcards. With an inventory
+ * Plans one invalidation (DESIGN 3.2): covers every changed (must) path with at most `maxPaths` paths
+ * and `maxWildcards` wildcards, then minimises collateral (unchanged served paths swept; free paths
+ * never count), then paths, then wildcards. With an inventory
  * the plan is exactly optimal; without one, every path stays exact when they fit, and otherwise the
  * most specific wildcards that fit are used. Deterministic: the input order and duplicates do not
  * matter; output is sorted by path, and ties go to the deeper wildcards.
  *
- * @param input - changed paths (encoded, leading `/`), budget, optional inventory
+ * @param input - changed and free paths (encoded, leading `/`), budget, optional inventory
  * @throws PlanBudgetError (retryable) when no plan fits the budget
- * @throws PlanInputError when a path lacks its leading `/` or a budget is not a number
+ * @throws PlanInputError when a changed or free path lacks its leading `/` or a budget is not a number
  */
 export function planInvalidation(input: PlanInput): Plan {
   return planInvalidationWith(input, input.inventory === undefined ? DEFAULT_TUNING : INVENTORY_TUNING);
@@ -29,10 +31,13 @@ export function planInvalidationWith(input: PlanInput, tuning: SearchTuning): Pl
   const changed = prepareChangedSet(input.changed);
   const count = changed.paths.length;
   const maxWildcards = Math.min(readBudget('maxWildcards', input.maxWildcards), maxPaths, count);
-  const inventory = input.inventory;
+  const free = prepareFreePaths(input.free ?? [], changed.paths);
+  // Free paths need no cover: they only make wildcards over them cheaper.
+  const inventory =
+    input.inventory === undefined || free.length === 0 ? input.inventory : withoutFreePaths(input.inventory, free);
   // Without an inventory nothing is known to be free, so exact paths win whenever they fit.
   if (count === 0 || (inventory === undefined && changed.forcedCount === 0 && count <= maxPaths)) {
-    return assemblePlan(changed.paths, [], inventory !== undefined);
+    return assemblePlan(changed.paths, [], inventory !== undefined, free.length);
   }
   const trie = buildPrefixTrie(changed.paths, changed.common);
   const costs = inventory === undefined ? createSpecificityCosts() : createCollateralCosts(inventory, changed.paths);
@@ -47,7 +52,7 @@ export function planInvalidationWith(input: PlanInput, tuning: SearchTuning): Pl
         `with at most ${maxPaths} paths and ${maxWildcards} wildcards`,
     );
   }
-  return assemblePlan(changed.paths, chosen, costs.exact);
+  return assemblePlan(changed.paths, chosen, costs.exact, free.length);
 }
 
 function readBudget(name: string, value: number): number {

@@ -18,8 +18,17 @@ export interface Inventory {
 
 /** What to plan: the changed paths and the budget for this invalidation. */
 export interface PlanInput {
-  /** Changed CloudFront paths, encoded, each starting with `/`; any order, duplicates allowed. */
+  /**
+   * Changed CloudFront paths that must be covered (modified or deleted: a stale copy may be cached),
+   * encoded, each starting with `/`; any order, duplicates allowed.
+   */
   changed: readonly string[];
+  /**
+   * Changed paths that need no cover (new keys, with evidence that nothing stale can be cached): a
+   * wildcard may sweep them and they never count as collateral. A path also in `changed` must be
+   * covered. Every other served path is unchanged (collateral when a wildcard sweeps it).
+   */
+  free?: readonly string[];
   /** Most paths the invalidation may hold, `k` (wildcards included). */
   maxPaths: number;
   /** Most wildcard paths the invalidation may hold, `w`. */
@@ -35,7 +44,7 @@ export interface PlannedPath {
   wildcard: boolean;
   /** How many changed paths it covers (1 for an exact path). */
   covers: number;
-  /** Unchanged served paths it evicts for nothing; `null` without an inventory. */
+  /** Unchanged served paths it evicts for nothing (free paths excluded); `null` without an inventory. */
   collateral: number | null;
 }
 
@@ -46,6 +55,8 @@ export interface Plan {
   wildcardPaths: number;
   /** Distinct changed paths the plan covers (all of them). */
   changed: number;
+  /** Distinct free paths (not also in `changed`): new, left without a path of their own. */
+  free: number;
   /** Total collateral; `null` without an inventory. */
   collateral: number | null;
 }

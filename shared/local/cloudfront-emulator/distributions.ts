@@ -64,6 +64,7 @@ export function resolveDistribution(
     origins,
     defaultTargetOriginId,
     cacheBehaviors: cacheBehaviors.map((behavior) => ({ ...behavior })),
+    customErrorResponses: (config.customErrorResponses ?? []).map((response) => ({ ...response })),
   };
 }
 

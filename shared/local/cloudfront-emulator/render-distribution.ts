@@ -91,7 +91,18 @@ function renderSharedConfig(distribution: EmulatedDistribution): string[] {
         ),
       ),
     ),
-    quantityList('CustomErrorResponses', []),
+    quantityList(
+      'CustomErrorResponses',
+      distribution.customErrorResponses.map((response) =>
+        element(
+          'CustomErrorResponse',
+          textElement('ErrorCode', response.errorCode),
+          ...(response.errorCachingMinTtl === undefined
+            ? []
+            : [textElement('ErrorCachingMinTTL', response.errorCachingMinTtl)]),
+        ),
+      ),
+    ),
     textElement('Comment', distribution.comment),
     textElement('PriceClass', 'PriceClass_All'),
     textElement('Enabled', distribution.enabled),

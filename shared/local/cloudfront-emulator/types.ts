@@ -42,6 +42,14 @@ export interface EmulatorDistributionConfig {
   /** Origin of the default cache behaviour; defaults to the first origin. */
   readonly defaultTargetOriginId?: string;
   readonly cacheBehaviors?: readonly EmulatorCacheBehaviorConfig[];
+  /** Custom error responses: how long an error code is cached (`ErrorCachingMinTTL`, seconds). */
+  readonly customErrorResponses?: readonly EmulatorErrorResponseConfig[];
+}
+
+/** One `CustomErrorResponse`; without `errorCachingMinTtl` CloudFront caches the error for 10 s. */
+export interface EmulatorErrorResponseConfig {
+  readonly errorCode: number;
+  readonly errorCachingMinTtl?: number;
 }
 
 /** Milliseconds from creation to `Completed`, or `'never'` to keep invalidations in progress. */
@@ -93,6 +101,7 @@ export interface EmulatedDistribution {
   readonly origins: readonly Required<EmulatorOriginConfig>[];
   readonly defaultTargetOriginId: string;
   readonly cacheBehaviors: readonly EmulatorCacheBehaviorConfig[];
+  readonly customErrorResponses: readonly EmulatorErrorResponseConfig[];
 }
 
 /** Status of a distribution's deployment, as the API spells it. */

@@ -1,0 +1,145 @@
+import { CHANGE_KIND, type S3Change } from '../domain/events.ts';
+import type { DistributionGroup } from '../domain/group-changes.ts';
+import { type CreatedKey, findNewKeys, type KeyHistory } from '../domain/new-keys.ts';
+import { type RouteTable, routeChange } from '../domain/routes.ts';
+
+/** Version histories of keys in a versioned bucket (ListObjectVersions). */
+export interface VersionHistoryReader {
+  /**
+   * The histories of `keys`, or `undefined` when the bucket's versioning is not `Enabled`. A key whose
+   * listing was not complete (over the request cap) is left out of the map: it stays must.
+   * @throws when S3 fails (the caller then treats every key as must)
+   */
+  histories(bucket: string, keys: readonly string[]): Promise<ReadonlyMap<string, KeyHistory> | undefined>;
+}
+
+/** The error-caching TTL of a distribution (GetDistribution: CustomErrorResponses). */
+export interface ErrorCachingReader {
+  /** The longest time the distribution caches a 403 or 404, ms. */
+  errorCachingMs(distributionId: string): Promise<number>;
+}
+
+/** The evidence sources the collector asks before planning; absent, every change is must. */
+export interface NewKeySources {
+  readonly versions: VersionHistoryReader;
+  readonly errorCaching: ErrorCachingReader;
+}
+
+/** What `splitNewKeys` needs from the collector. */
+export interface NewKeyDeps {
+  readonly routes: RouteTable;
+  readonly newKeys?: NewKeySources | undefined;
+  readonly now: () => number;
+  readonly log: { warn(message: string, fields: Record<string, unknown>): void };
+}
+
+/** A group's paths split by kind, and how many changed keys were new. */
+export interface SplitPaths {
+  /** Paths to cover (modified or deleted keys, and created keys without evidence). */
+  readonly changed: string[];
+  /** Paths of new keys only: no cover needed, never collateral. */
+  readonly free: string[];
+  readonly newKeys: number;
+}
+
+/**
+ * Splits a distribution's changed paths into must and free. A created key is new when every change
+ * of it in the batch is a creation, its versioned bucket holds one version and no delete marker, and
+ * the creation is at least the distribution's error-caching TTL old (findNewKeys). A path that a key
+ * with no such evidence also serves stays must. Any failure to get evidence: everything is must.
+ *
+ * @param group - the distribution's share of the batch
+ * @param changes - the batch's parsed changes (filtered here to the group's messages)
+ */
+export async function splitNewKeys(
+  group: DistributionGroup,
+  changes: readonly S3Change[],
+  deps: NewKeyDeps,
+): Promise<SplitPaths> {
+  const all = { changed: [...group.paths], free: [], newKeys: 0 };
+  if (deps.newKeys === undefined) return all;
+  const created = createdKeysByBucket(group, changes);
+  if (created.size === 0) return all;
+  let fresh: Map<string, Set<string>>;
+  try {
+    fresh = await findNewKeysByBucket(group.distributionId, created, { ...deps, newKeys: deps.newKeys });
+  } catch (error) {
+    deps.log.warn('new-key evidence failed, covering every change', {
+      distributionId: group.distributionId,
+      error: (error as Error).name,
+    });
+    return all;
+  }
+  const freePaths = new Set<string>();
+  const mustPaths = new Set<string>();
+  let newKeys = 0;
+  for (const [bucket, keys] of group.objects) {
+    for (const key of keys) {
+      const isNew = fresh.get(bucket)?.has(key) === true;
+      if (isNew) newKeys++;
+      for (const hit of routeChange(deps.routes, bucket, key)) {
+        if (!hit.ok || hit.distributionId !== group.distributionId) continue;
+        for (const path of hit.servedPaths) (isNew ? freePaths : mustPaths).add(path);
+      }
+    }
+  }
+  const free = [...freePaths].filter((path) => !mustPaths.has(path));
+  const freeSet = new Set(free);
+  return { changed: all.changed.filter((path) => !freeSet.has(path)), free, newKeys };
+}
+
+/** Per bucket, the group's keys whose every change was a creation, with the latest creation time. */
+function createdKeysByBucket(group: DistributionGroup, changes: readonly S3Change[]): Map<string, CreatedKey[]> {
+  const latest = new Map<string, { bucket: string; key: string; at: number | undefined; removed: boolean }>();
+  for (const change of changes) {
+    if (!group.messageIds.has(change.messageId) || group.objects.get(change.bucket)?.has(change.key) !== true) continue;
+    const id = `${change.bucket}\n${change.key}`;
+    const at = change.eventTime === undefined ? Number.NaN : Date.parse(change.eventTime);
+    const seen = latest.get(id) ?? { bucket: change.bucket, key: change.key, at: 0, removed: false };
+    // An unknown time makes the key's creation time unknown (must).
+    const time = Number.isNaN(at) || seen.at === undefined ? undefined : Math.max(seen.at, at);
+    latest.set(id, { ...seen, at: time, removed: seen.removed || change.kind === CHANGE_KIND.removed });
+  }
+  const byBucket = new Map<string, CreatedKey[]>();
+  for (const { bucket, key, at, removed } of latest.values()) {
+    if (removed) continue;
+    const keys = byBucket.get(bucket) ?? [];
+    keys.push({ key, createdAt: at });
+    byBucket.set(bucket, keys);
+  }
+  return byBucket;
+}
+
+/**
+ * Whether the distribution's routes from this bucket all list it (`inventory: true`): the stack grants
+ * s3:ListBucketVersions only there, so other buckets stay conservative (every created key is must).
+ * A trigger route's paths are not the key's own (a new trigger key still asks for its fixed paths), so
+ * a bucket feeding one stays conservative too.
+ */
+function listsBucket(routes: RouteTable, distributionId: string, bucket: string): boolean {
+  const mine = (routes.byBucket.get(bucket) ?? []).filter((route) => route.distributionId === distributionId);
+  return mine.length > 0 && mine.every((route) => route.config.inventory && route.config.trigger === null);
+}
+
+async function findNewKeysByBucket(
+  distributionId: string,
+  created: Map<string, CreatedKey[]>,
+  deps: NewKeyDeps & { readonly newKeys: NewKeySources },
+): Promise<Map<string, Set<string>>> {
+  const sources = deps.newKeys;
+  const now = deps.now();
+  const errorCachingMs = await sources.errorCaching.errorCachingMs(distributionId);
+  const found = new Map<string, Set<string>>();
+  for (const [bucket, keys] of created) {
+    if (!listsBucket(deps.routes, distributionId, bucket)) continue;
+    // Keys too young for the TTL are must whatever their history: no listing needed for them.
+    const old = keys.filter((entry) => entry.createdAt !== undefined && now - entry.createdAt >= errorCachingMs);
+    if (old.length === 0) continue;
+    const histories = await sources.versions.histories(
+      bucket,
+      old.map((entry) => entry.key),
+    );
+    found.set(bucket, findNewKeys(old, { histories, errorCachingMs, now }));
+  }
+  return found;
+}

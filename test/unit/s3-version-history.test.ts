@@ -1,0 +1,100 @@
+import {
+  GetBucketVersioningCommand,
+  ListObjectVersionsCommand,
+  type ListObjectVersionsCommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { S3VersionHistory } from '../../shared/adapters/s3-version-history.ts';
+
+/**
+ * A client that answers GetBucketVersioning and ListObjectVersions from a list of entries, in S3's
+ * order, `pageSize` entries a page. A client stand-in only because no local server has versioning
+ * (fauxqs 1.9 has none; test/integration/new-key-evidence.test.ts covers the unversioned answer).
+ */
+function versionedClient(
+  status: string | undefined,
+  entries: readonly { key: string; deleteMarker?: boolean }[],
+  pageSize = 2,
+) {
+  const calls: { prefix: string | undefined; delimiter: string | undefined; keyMarker: string | undefined }[] = [];
+  const client = {
+    send: async (command: unknown) => {
+      if (command instanceof GetBucketVersioningCommand) return status === undefined ? {} : { Status: status };
+      if (!(command instanceof ListObjectVersionsCommand)) throw new Error('unexpected command');
+      const { Prefix = '', Delimiter, KeyMarker } = command.input;
+      calls.push({ prefix: Prefix, delimiter: Delimiter, keyMarker: KeyMarker });
+      const inFolder = entries.filter(
+        (entry) => entry.key.startsWith(Prefix) && !entry.key.slice(Prefix.length).includes('/'),
+      );
+      const start = KeyMarker === undefined ? 0 : Number(KeyMarker);
+      const page = inFolder.slice(start, start + pageSize);
+      const truncated = start + pageSize < inFolder.length;
+      const output: Partial<ListObjectVersionsCommandOutput> = {
+        Versions: page.filter((entry) => entry.deleteMarker !== true).map((entry) => ({ Key: entry.key })),
+        DeleteMarkers: page.filter((entry) => entry.deleteMarker === true).map((entry) => ({ Key: entry.key })),
+        IsTruncated: truncated,
+        ...(truncated ? { NextKeyMarker: String(start + pageSize), NextVersionIdMarker: 'v' } : {}),
+      };
+      return output;
+    },
+  };
+  return { client: client as unknown as S3Client, calls };
+}
+
+const ENTRIES = [
+  { key: 'assets/a.js' },
+  { key: 'assets/b.js' },
+  { key: 'assets/b.js' },
+  { key: 'assets/c.js', deleteMarker: true },
+  { key: 'assets/c.js' },
+  { key: 'assets/sub/d.js' },
+  { key: 'index.html' },
+];
+
+describe('S3VersionHistory', () => {
+  it('counts versions and delete markers per key, one listing per folder, page by page', async () => {
+    // Prepare
+    const { client, calls } = versionedClient('Enabled', ENTRIES);
+    const reader = new S3VersionHistory(client, { maxRequests: 10, versioningCacheMs: 60_000, now: () => 0 });
+    // Act
+    const histories = await reader.histories('site', ['assets/a.js', 'assets/b.js', 'assets/c.js', 'index.html']);
+    // Assess
+    expect(Object.fromEntries(histories ?? [])).toEqual({
+      'assets/a.js': { versions: 1, deleteMarkers: 0 },
+      'assets/b.js': { versions: 2, deleteMarkers: 0 },
+      'assets/c.js': { versions: 1, deleteMarkers: 1 },
+      'index.html': { versions: 1, deleteMarkers: 0 },
+    });
+    expect(calls.map((call) => [call.prefix, call.delimiter])).toEqual([
+      ['', '/'],
+      ['assets/', '/'],
+      ['assets/', '/'],
+      ['assets/', '/'],
+    ]);
+  });
+
+  it('leaves out the keys of a folder it could not list in full within the request cap', async () => {
+    // Prepare
+    const { client } = versionedClient('Enabled', ENTRIES);
+    const reader = new S3VersionHistory(client, { maxRequests: 2, versioningCacheMs: 60_000, now: () => 0 });
+    // Act
+    const histories = await reader.histories('site', ['assets/a.js', 'index.html']);
+    // Assess: '' is listed first (1 call), then assets/ needs 3 pages but only 1 is left
+    expect([...(histories?.keys() ?? [])]).toEqual(['index.html']);
+  });
+
+  it('answers undefined unless versioning is Enabled (a suspended bucket overwrites in place)', async () => {
+    // Prepare
+    const suspended = versionedClient('Suspended', ENTRIES);
+    const never = versionedClient(undefined, ENTRIES);
+    const options = { maxRequests: 10, versioningCacheMs: 60_000, now: () => 0 };
+    // Act
+    const answers = await Promise.all(
+      [suspended, never].map(({ client }) => new S3VersionHistory(client, options).histories('site', ['index.html'])),
+    );
+    // Assess
+    expect(answers).toEqual([undefined, undefined]);
+    expect([suspended.calls, never.calls]).toEqual([[], []]);
+  });
+});
