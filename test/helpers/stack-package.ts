@@ -38,7 +38,8 @@ export async function packageStage(
     await run(process.execPath, [CLI, 'package', '--stage', stage, '--package', outDir, ...paramArgs], {
       cwd: ROOT,
       env,
-      timeout: 60_000,
+      // A package takes 15-40 s on a busy 2-core machine; a minute was too tight under load.
+      timeout: 150_000,
       maxBuffer: 10 * 1024 * 1024,
     });
   } catch (error) {
