@@ -37,14 +37,15 @@ export function generateDeploy(changes: number): GeneratedDeploy {
   const photos = Math.round(changes * 0.1);
   const before = new Map<string, string>();
   const after = new Map<string, string>();
-  // Pages: the first 80% are edited, the last 10% exist only before, and as many new ones come after.
-  const edited = Math.round(pages * 0.8);
+  // Pages [0, removed) exist only before, [pages, pages + removed) only after; of those in both, the
+  // first `edited` change.
   const removed = Math.round(changes * 0.05);
+  const edited = Math.round(changes * 0.4);
   for (let i = 0; i < pages + removed; i++) {
     const key = pageKey(i);
     const title = `page ${i}`;
     if (i < pages) before.set(key, page(title, 1));
-    if (i >= removed) after.set(key, page(title, i < edited ? 2 : 1));
+    if (i >= removed) after.set(key, page(title, i < removed + edited ? 2 : 1));
   }
   for (let i = 0; i < assets; i++) {
     const [folder, stem, extension] = ASSET_KINDS[i % ASSET_KINDS.length] as (typeof ASSET_KINDS)[number];
