@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { setEnv } from '../helpers/env.ts';
 
 const require = createRequire(import.meta.url);
 const plugins = require('../../shared/deploy/esbuild-plugins.cjs') as Plugin[] & {
@@ -19,11 +20,11 @@ const schemaFile = (client: string) =>
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Bundles everything a schema module exports, with or without the plugins, and imports the result. */
-async function loadSchemas(client: string, withPlugins: boolean): Promise<Record<string, unknown>> {
-  const outfile = join(dir, `${client}-${withPlugins ? 'trimmed' : 'original'}.mjs`);
+/** Bundles `source` (resolved from the repository), with or without the plugins, and imports it. */
+async function bundleAndImport(name: string, source: string, withPlugins: boolean): Promise<Record<string, unknown>> {
+  const outfile = join(dir, `${name}-${withPlugins ? 'trimmed' : 'original'}.mjs`);
   await build({
-    stdin: { contents: `export * from ${JSON.stringify(schemaFile(client))};`, resolveDir: ROOT, loader: 'js' },
+    stdin: { contents: source, resolveDir: ROOT, loader: 'js' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -32,6 +33,11 @@ async function loadSchemas(client: string, withPlugins: boolean): Promise<Record
     logLevel: 'error',
   });
   return (await import(pathToFileURL(outfile).href)) as Record<string, unknown>;
+}
+
+/** Everything a client's schema module exports, bundled with or without the plugins. */
+function loadSchemas(client: string, withPlugins: boolean): Promise<Record<string, unknown>> {
+  return bundleAndImport(client, `export * from ${JSON.stringify(schemaFile(client))};`, withPlugins);
 }
 
 /**
@@ -59,7 +65,8 @@ function canonicalExports(module: Record<string, unknown>): unknown {
     .map((name) => [name, canonical(module[name], seen)]);
 }
 
-describe('esbuild plugins', () => {
+// Each case runs esbuild over a whole SDK client; a busy machine needs more than the default 5 s.
+describe('esbuild plugins', { timeout: 60_000 }, () => {
   describe('literalSchemaKeys', () => {
     it('writes every computed key of a const string as a literal', () => {
       // Prepare
@@ -96,6 +103,72 @@ describe('esbuild plugins', () => {
       // Assess
       expect(Object.keys(trimmed).length).toBeGreaterThan(10);
       expect(canonicalExports(trimmed)).toEqual(canonicalExports(original));
+    });
+  });
+
+  describe('lambdaCredentialsOnly', () => {
+    const CHAIN = [
+      "import { defaultProvider } from '@aws-sdk/credential-provider-node';",
+      'export const resolve = () => defaultProvider({})();',
+    ].join('\n');
+    const LAMBDA = {
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_SESSION_TOKEN: 'token',
+    };
+
+    it('answers from the environment, as in Lambda', async () => {
+      // Prepare
+      const { resolve } = (await bundleAndImport('chain-env', CHAIN, true)) as { resolve: () => Promise<unknown> };
+      const restore = setEnv(LAMBDA);
+      try {
+        // Act
+        const credentials = await resolve();
+        // Assess
+        expect(credentials).toMatchObject({ accessKeyId: LAMBDA.AWS_ACCESS_KEY_ID, sessionToken: 'token' });
+      } finally {
+        restore();
+      }
+    });
+
+    it('lets the left-out providers decline, so the chain reaches its last link', async () => {
+      // Prepare
+      const { resolve } = (await bundleAndImport('chain-none', CHAIN, true)) as { resolve: () => Promise<unknown> };
+      const saved = Object.fromEntries(Object.keys(LAMBDA).map((name) => [name, process.env[name]]));
+      for (const name of Object.keys(LAMBDA)) Reflect.deleteProperty(process.env, name);
+      const restore = setEnv({
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_CONFIG_FILE: join(dir, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+      });
+      try {
+        // Act
+        const attempt = resolve();
+        // Assess
+        await expect(attempt).rejects.toThrow(
+          /EC2 Instance Metadata Service access disabled|Could not load credentials/,
+        );
+      } finally {
+        restore();
+        for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+      }
+    });
+  });
+
+  describe('eventStreamsLeftOut', () => {
+    it('creates an S3 client whose event-stream marshaller refuses to run, saying why', async () => {
+      // Prepare
+      const source = [
+        "import { S3Client } from '@aws-sdk/client-s3';",
+        "export const marshaller = () => new S3Client({ region: 'us-east-1' }).config.eventStreamMarshaller;",
+      ].join('\n');
+      const { marshaller } = (await bundleAndImport('s3-client', source, true)) as {
+        marshaller: () => { serialize: () => unknown };
+      };
+      // Act
+      const serialize = () => marshaller().serialize();
+      // Assess
+      expect(serialize).toThrow(/event-streams is not bundled: expected no event-stream operation/);
     });
   });
 });
