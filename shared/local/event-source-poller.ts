@@ -31,8 +31,8 @@ export interface PollerOptions {
 export interface Poller {
   /** Resolves once the queue has no visible or in-flight message and no invocation runs. */
   drain(options?: { timeoutMs?: number }): Promise<void>;
-  /** Invocations made so far, with their sizes and failures. */
-  readonly invocations: { records: number; failures: number }[];
+  /** Invocations made so far, with their sizes, failures and how long the handler ran. */
+  readonly invocations: { records: number; failures: number; ms: number }[];
   stop(): Promise<void>;
 }
 
@@ -91,11 +91,12 @@ export function startPoller(options: PollerOptions): Poller {
   async function invoke(messages: Message[]): Promise<void> {
     const records = messages.map((message) => toRecord(message, options));
     let failed = new Set(records.map((record) => record.messageId));
+    const started = performance.now();
     try {
       const response = await options.handler({ Records: records });
       failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } finally {
-      invocations.push({ records: records.length, failures: failed.size });
+      invocations.push({ records: records.length, failures: failed.size, ms: performance.now() - started });
       const done = records.filter((record) => !failed.has(record.messageId));
       for (let i = 0; i < done.length; i += RECEIVE_MAX) {
         await options.sqs.send(

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerTableDefinition, TTL_ATTRIBUTE } from '../../shared/adapters/ledger-table.ts';
 import { ENV, readConfig } from '../../shared/config.ts';
 import { NOTIFICATION_EVENTS } from '../../shared/deploy/bucket-notifications.ts';
+import { buildFunctionBundles } from '../../shared/deploy/function-bundles.ts';
 import { readStageParams, type StageParams } from '../../shared/deploy/stage-params.ts';
 import { BUDGET_METRIC_SERVICE, METRICS_NAMESPACE } from '../../shared/runtime/observability.ts';
 import { type PackagedStage, packageStage } from '../helpers/stack-package.ts';
@@ -19,6 +21,7 @@ import {
   resourceOf,
   resourcesAllowed,
 } from '../helpers/stack-template.ts';
+import { readZipEntries, type ZipEntry } from '../helpers/zip-entries.ts';
 
 const STAGES = ['dev', 'prod'] as const;
 type Stage = (typeof STAGES)[number];
@@ -31,6 +34,8 @@ const ROLES = {
 } as const;
 const FUNCTIONS = Object.keys(ROLES) as (keyof typeof ROLES)[];
 const MAX_ZIP_BYTES = 500 * 1024;
+const MAX_BUNDLE_BYTES = 500 * 1024;
+const isHandler = (entry: ZipEntry) => /^functions\/[a-z]+\/handler\.mjs$/.test(entry.name);
 // Actions AWS authorises on no narrower resource than `*` (docs/deploy.md explains each).
 const STAR_RESOURCE_ACTIONS = new Set([
   'codepipeline:PutJobSuccessResult',
@@ -447,5 +452,31 @@ describe('serverless package', () => {
     // Assess
     expect(sizes.map((size) => size.name).sort()).toEqual([...FUNCTIONS, ...FUNCTIONS].sort());
     expect(sizes.filter((size) => size.kb * 1024 >= MAX_ZIP_BYTES)).toEqual([]);
+  });
+
+  it('zips, under 500 KB minified, the very bundle the direct build (bench, bundle test) makes', async () => {
+    // Prepare
+    const bundles = await buildFunctionBundles(join(outDir, 'direct'));
+    // Act
+    const zipped = STAGES.flatMap((stage) =>
+      FUNCTIONS.map((name) => {
+        const entries = readZipEntries(join(outDir, stage, `${name}.zip`));
+        return { stage, name, files: entries.map((entry) => entry.name), handler: entries.find(isHandler) };
+      }),
+    );
+    for (const { stage, name, handler } of zipped) {
+      console.log(`${stage} ${name}: ${((handler?.bytes ?? 0) / 1024).toFixed(1)} KB minified`);
+    }
+    // Assess
+    for (const { stage, name, files, handler } of zipped) {
+      const bundle = bundles.find((candidate) => candidate.name === name);
+      expect(
+        files.filter((file) => file.endsWith('.mjs') || file.endsWith('.js')),
+        `${stage} ${name}`,
+      ).toEqual([`functions/${name}/handler.mjs`]);
+      expect(handler?.bytes, `${stage} ${name}`).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+      expect(handler?.bytes, `${stage} ${name}`).toBe(bundle?.bytes);
+      expect(handler?.crc32, `${stage} ${name}`).toBe(crc32(readFileSync(bundle?.file ?? '')));
+    }
   });
 });

@@ -1,0 +1,140 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { buildFunctionBundles, type FunctionBundle, readBundleSettings } from '../shared/deploy/function-bundles.ts';
+import { buildBaselineBundle, type ColdInit, deployedEnvironment, measureColdInit } from '../test/helpers/cold-init.ts';
+import { formatTable } from './table-format.ts';
+
+/** DESIGN 6: a bundle under 500 KB minified, a cold init within 1.3x of the bare SDK clients. */
+const MAX_BUNDLE_KB = 500;
+const MAX_COLD_RATIO = 1.3;
+
+/** Cold-init figures of one function against its client-only baseline. */
+export interface ColdBenchRow {
+  readonly name: string;
+  readonly bundleKb: number;
+  readonly baselineKb: number;
+  readonly ms: number;
+  readonly baselineMs: number;
+  readonly ratio: number;
+  readonly cpuRatio: number;
+}
+
+const median = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const kb = (bytes: number) => bytes / 1024;
+
+/** Prints each function's minified bundle, about what it zips to, and where its bytes come from. */
+export function printBundleSizes(bundles: readonly FunctionBundle[], log: (line: string) => void = console.log): void {
+  const rows = bundles.map((bundle) => {
+    const [, output] = Object.entries(bundle.metafile.outputs)[0] ?? [];
+    const by = { sdk: 0, powertools: 0, ours: 0, other: 0 };
+    for (const [file, input] of Object.entries(output?.inputs ?? {})) {
+      if (/node_modules[\\/](@aws-sdk|@smithy|@aws)[\\/]/.test(file)) by.sdk += input.bytesInOutput;
+      else if (file.includes('@aws-lambda-powertools')) by.powertools += input.bytesInOutput;
+      else if (!file.includes('node_modules')) by.ours += input.bytesInOutput;
+      else by.other += input.bytesInOutput;
+    }
+    // What the zip holds, give or take its ~100 bytes of framing (the stack test reads the real zips).
+    const deflated = deflateRawSync(readFileSync(bundle.file), { level: 9 }).length;
+    return [
+      bundle.name,
+      kb(bundle.bytes).toFixed(1),
+      kb(deflated).toFixed(1),
+      `${kb(bundle.bytes) <= MAX_BUNDLE_KB ? 'ok' : 'over'}`,
+      kb(by.sdk).toFixed(1),
+      kb(by.powertools).toFixed(1),
+      kb(by.ours).toFixed(1),
+      kb(by.other).toFixed(1),
+    ];
+  });
+  log(
+    formatTable(
+      [
+        'function',
+        'minified KB',
+        'deflated KB',
+        `<= ${MAX_BUNDLE_KB} KB`,
+        'AWS SDK KB',
+        'Powertools KB',
+        'ours KB',
+        'other KB',
+      ],
+      rows,
+    ),
+  );
+}
+
+/**
+ * Builds every function as `serverless package` does, and a baseline per function that only creates
+ * the same SDK clients; loads each in a fresh Node process `runs` times, interleaved, and compares the
+ * medians of the `import()` (module load + config + clients).
+ */
+export async function runColdBench(
+  runs = 15,
+  log: (line: string) => void = console.log,
+): Promise<readonly ColdBenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'invalidator-cold-'));
+  try {
+    const settings = readBundleSettings();
+    const bundles = await buildFunctionBundles(dir, undefined, settings);
+    printBundleSizes(bundles, log);
+    const env = deployedEnvironment();
+    const rows: ColdBenchRow[] = [];
+    for (const bundle of bundles) {
+      const baseline = await buildBaselineBundle(bundle.name, dir, settings);
+      const ours: ColdInit[] = [];
+      const floor: ColdInit[] = [];
+      for (let run = 0; run < runs; run++) {
+        floor.push(await measureColdInit(baseline.file, env));
+        ours.push(await measureColdInit(bundle.file, env));
+      }
+      const [ms, baselineMs] = [median(ours.map((r) => r.ms)), median(floor.map((r) => r.ms))];
+      const cpuRatio = median(ours.map((r) => r.cpuMs)) / median(floor.map((r) => r.cpuMs));
+      rows.push({
+        name: bundle.name,
+        bundleKb: kb(bundle.bytes),
+        baselineKb: kb(baseline.bytes),
+        ms,
+        baselineMs,
+        ratio: ms / baselineMs,
+        cpuRatio,
+      });
+    }
+    log('');
+    log(
+      formatTable(
+        [
+          'function',
+          'bundle KB',
+          'baseline KB',
+          'cold init ms',
+          'baseline ms',
+          'ratio',
+          'CPU ratio',
+          `<= ${MAX_COLD_RATIO}x`,
+        ],
+        rows.map((row) => [
+          row.name,
+          row.bundleKb.toFixed(1),
+          row.baselineKb.toFixed(1),
+          row.ms.toFixed(1),
+          row.baselineMs.toFixed(1),
+          `${row.ratio.toFixed(2)}x`,
+          `${row.cpuRatio.toFixed(2)}x`,
+          row.ratio <= MAX_COLD_RATIO ? 'ok' : 'over',
+        ]),
+      ),
+    );
+    log(`median of ${runs} fresh processes each, interleaved with the baseline; Node ${process.version}`);
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const runs = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : 15;
+  await runColdBench(runs);
+}

@@ -1,0 +1,128 @@
+'use strict';
+// esbuild plugins that keep each Lambda bundle small while the AWS SDK stays bundled at our pinned
+// version. serverless-esbuild loads this file (`custom.esbuild.plugins` in serverless.yml), and so does
+// shared/deploy/function-bundles.ts (the bundle test and `npm run bench -- cold`), so both build the
+// same bytes. docs/benchmarks.md shows what each plugin saves; the metafile shows the rest.
+
+const { readFile } = require('node:fs/promises');
+
+/**
+ * The SDK's schema modules (`dist-es/schemas/schemas_N.js`) declare one array per shape and operation,
+ * e.g. `export var X$ = [9, n0, _X, { [_h]: ["POST", "/path", 200] }, () => In$, () => Out$]`.
+ * esbuild keeps a statement whose object literal has a computed key (`[_h]`: converting the key could
+ * run code), so every operation of the service stayed in every bundle (CloudFront: ~85 KB). The keys
+ * are `const` strings of the same module; writing them as literals lets esbuild drop what no command
+ * of ours reaches. The module's values are unchanged (test/unit/esbuild-plugins.test.ts compares them).
+ */
+const SCHEMA_MODULE = /[\\/]node_modules[\\/]@aws-sdk[\\/].+[\\/]dist-es[\\/](?:.+[\\/])?schemas[\\/]schemas_\d+\.js$/;
+const CONST_STRING = /^const (\w+) = ("(?:[^"\\\n]|\\.)*");$/gm;
+const COMPUTED_KEY = /([{,]\s*)\[(\w+)\]:/g;
+
+/**
+ * Rewrites `{ [_name]: value }` to `{ "literal": value }` where `_name` is a module-level `const` string.
+ *
+ * @returns the new text and how many keys were rewritten
+ */
+function literalSchemaKeys(source) {
+  const literals = new Map();
+  for (const [, name, literal] of source.matchAll(CONST_STRING)) literals.set(name, literal);
+  let rewritten = 0;
+  const text = source.replace(COMPUTED_KEY, (match, before, name) => {
+    const literal = literals.get(name);
+    if (literal === undefined) return match;
+    rewritten++;
+    return `${before}${literal}:`;
+  });
+  return { text, rewritten };
+}
+
+const schemaLiteralKeys = {
+  name: 'sdk-schema-literal-keys',
+  setup(build) {
+    build.onLoad({ filter: SCHEMA_MODULE }, async (args) => ({
+      contents: literalSchemaKeys(await readFile(args.path, 'utf8')).text,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * The default credential chain imports the profile, SSO, process and web-identity providers (and with
+ * them the STS, SSO, SSO-OIDC and sign-in clients: ~90 KB) on demand. In Lambda the first link, the
+ * environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN of the execution role),
+ * always answers; the container and instance-metadata link stays bundled. Each left-out provider
+ * declines the way a provider without configuration does (`tryNextLink`), so the chain moves on.
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+ */
+const LEFT_OUT_PROVIDERS = /^@aws-sdk\/credential-provider-(?:sso|ini|process|web-identity)$/;
+const PROVIDER_NAMES = ['fromSSO', 'fromIni', 'fromProcess', 'fromTokenFile'];
+
+const lambdaCredentialsOnly = {
+  name: 'lambda-credentials-only',
+  setup(build) {
+    build.onResolve({ filter: LEFT_OUT_PROVIDERS }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, namespace: 'left-out-provider' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'left-out-provider' }, (args) => ({
+      contents: [
+        'const leftOut = () => async () => {',
+        `  const error = new Error(${JSON.stringify(`${args.path} is not bundled: Lambda provides credentials in the environment`)});`,
+        "  error.name = 'CredentialsProviderError';",
+        '  error.tryNextLink = true;',
+        '  throw error;',
+        '};',
+        ...PROVIDER_NAMES.map((name) => `export const ${name} = leftOut;`),
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Each SDK client imports its whole package.json (2-3.5 KB: scripts, dependency lists) to read
+ * `version` for the User-Agent header; name and version are all it needs.
+ */
+const SDK_PACKAGE_JSON = /[\\/]node_modules[\\/]@aws-sdk[\\/][^\\/]+[\\/]package\.json$/;
+
+const sdkPackageVersionOnly = {
+  name: 'sdk-package-version-only',
+  setup(build) {
+    build.onLoad({ filter: SDK_PACKAGE_JSON }, async (args) => {
+      const { name, version } = JSON.parse(await readFile(args.path, 'utf8'));
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
+/**
+ * The event-stream codec (~15 KB) serves operations that stream events (S3 SelectObjectContent among
+ * our clients); no function sends one. The S3 client still resolves an event-stream marshaller when it
+ * is created, so this module resolves one that refuses to run, with a message that says why. An import
+ * of any other name fails the build, so nothing can start using it unnoticed.
+ */
+const EVENT_STREAMS = /^@smithy\/core\/event-streams$/;
+const EVENT_STREAMS_MODULE = `const refuse = () => {
+  throw new Error('@smithy/core/event-streams is not bundled: expected no event-stream operation, got one (shared/deploy/esbuild-plugins.cjs)');
+};
+export const resolveEventStreamSerdeConfig = (input) =>
+  Object.assign(input, { eventStreamMarshaller: input.eventStreamSerdeProvider(input) });
+export const eventStreamSerdeProvider = () => ({ serialize: refuse, deserialize: refuse });
+export class EventStreamSerde {
+  constructor() {
+    refuse();
+  }
+}`;
+
+const eventStreamsLeftOut = {
+  name: 'event-streams-left-out',
+  setup(build) {
+    build.onResolve({ filter: EVENT_STREAMS }, (args) => ({ path: args.path, namespace: 'left-out-event-streams' }));
+    build.onLoad({ filter: /.*/, namespace: 'left-out-event-streams' }, () => ({
+      contents: EVENT_STREAMS_MODULE,
+      loader: 'js',
+    }));
+  },
+};
+
+module.exports = [schemaLiteralKeys, lambdaCredentialsOnly, sdkPackageVersionOnly, eventStreamsLeftOut];
+module.exports.literalSchemaKeys = literalSchemaKeys;

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFunctionBundles, type FunctionBundle } from '../../shared/deploy/function-bundles.ts';
+import { deployedEnvironment, FUNCTION_CLIENTS, measureColdInit } from '../helpers/cold-init.ts';
+
+const MAX_BUNDLE_BYTES = 500 * 1024;
+// Code no function needs: the CLI, the local stack, benches and tests, YAML, and the credential
+// providers (with the STS/SSO clients) Lambda never reaches (shared/deploy/esbuild-plugins.cjs).
+const NEVER_BUNDLED = [
+  /^shared\/(cli|local)\//,
+  /^(bench|test)\//,
+  /node_modules\/yaml\//,
+  /node_modules\/@aws-sdk\/(nested-clients|credential-provider-(ini|sso|process|web-identity|login))\//,
+  /node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//,
+];
+
+function inputsOf(bundle: FunctionBundle): string[] {
+  const [, output] = Object.entries(bundle.metafile.outputs)[0] ?? [];
+  return Object.keys(output?.inputs ?? {});
+}
+
+describe('function bundles', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'invalidator-bundles-'));
+  let bundles: FunctionBundle[] = [];
+
+  beforeAll(async () => {
+    bundles = await buildFunctionBundles(dir);
+  }, 120_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps every function under 500 KB minified', () => {
+    // Act
+    const sizes = Object.fromEntries(bundles.map((bundle) => [bundle.name, bundle.bytes]));
+    for (const [name, bytes] of Object.entries(sizes)) console.log(`${name}: ${(bytes / 1024).toFixed(1)} KB minified`);
+    // Assess
+    expect(Object.keys(sizes).sort()).toEqual(Object.keys(FUNCTION_CLIENTS).sort());
+    expect(Object.entries(sizes).filter(([, bytes]) => bytes > MAX_BUNDLE_BYTES)).toEqual([]);
+  });
+
+  it('leaves out the CLI, the local stack, YAML and the credential providers Lambda never reaches', () => {
+    // Act
+    const unwanted = bundles.flatMap((bundle) =>
+      inputsOf(bundle)
+        .filter((file) => NEVER_BUNDLED.some((pattern) => pattern.test(file)))
+        .map((file) => `${bundle.name}: ${file}`),
+    );
+    // Assess
+    expect(unwanted).toEqual([]);
+  });
+
+  it('keeps the report renderers out of the collector', () => {
+    // Act
+    const collector = bundles.find((bundle) => bundle.name === 'collector');
+    // Assess
+    expect(collector).toBeDefined();
+    expect(inputsOf(collector as FunctionBundle).filter((file) => file.startsWith('shared/domain/report/'))).toEqual(
+      [],
+    );
+  });
+
+  it('bundles the SDK clients its cold-start baseline creates, and no other', () => {
+    // Act
+    const clients = Object.fromEntries(
+      bundles.map((bundle) => [
+        bundle.name,
+        [
+          ...new Set(
+            inputsOf(bundle).flatMap((file) => file.match(/node_modules\/@aws-sdk\/client-([a-z0-9-]+)\//)?.[1] ?? []),
+          ),
+        ].sort(),
+      ]),
+    );
+    // Assess
+    expect(clients).toEqual(
+      Object.fromEntries(Object.entries(FUNCTION_CLIENTS).map(([name, used]) => [name, [...used].sort()])),
+    );
+  });
+
+  it('loads each bundle in a fresh Node process: config read, clients created', async () => {
+    // Act
+    const loaded = await Promise.all(
+      bundles.map(async (bundle) => [bundle.name, await measureColdInit(bundle.file, deployedEnvironment())] as const),
+    );
+    // Assess
+    expect(loaded.map(([name]) => name).sort()).toEqual(Object.keys(FUNCTION_CLIENTS).sort());
+    for (const [, init] of loaded) expect(init.ms).toBeGreaterThan(0);
+  });
+});
