@@ -14,6 +14,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Property runs and CLI processes take a few seconds on an idle 2-core machine; the default
+          // 5 s fails them whenever the machine is busy. A timeout is a hang guard, not a speed check.
+          testTimeout: 30_000,
         },
       },
       {

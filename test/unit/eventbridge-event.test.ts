@@ -31,6 +31,8 @@ describe('buildEventBridgeS3Body', () => {
       detail: { bucket: { name: 'local-site' }, object: { size: 12, etag: 'abc' }, reason: 'PutObject' },
     });
     expect(parsed.problems).toEqual([]);
+    // A key holding `+` is read both ways (AWS documents neither for EventBridge): the key as uploaded
+    // first, then the reading that keeps `+` literal.
     expect(parsed.changes).toEqual([
       expect.objectContaining({
         bucket: 'local-site',
@@ -38,6 +40,7 @@ describe('buildEventBridgeS3Body', () => {
         kind: CHANGE_KIND.created,
         sequencer: change.sequencer,
       }),
+      expect.objectContaining({ bucket: 'local-site', key: 'docs/my+file+1+(draft).html' }),
     ]);
   });
 
