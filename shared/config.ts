@@ -56,6 +56,8 @@ export const ENV = {
   NOTIFY: 'NOTIFY',
   WATCH_MAX_WAIT_SECONDS: 'WATCH_MAX_WAIT_SECONDS',
   S3_FORCE_PATH_STYLE: 'S3_FORCE_PATH_STYLE',
+  /** The notifications function's scheduled check: what each existing bucket should hold (JSON). */
+  NOTIFICATION_CHECKS: 'NOTIFICATION_CHECKS',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
