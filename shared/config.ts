@@ -87,6 +87,8 @@ export const ENV = {
   WATCHED_DISTRIBUTIONS: 'WATCHED_DISTRIBUTIONS',
   PIPELINE_DISTRIBUTIONS: 'PIPELINE_DISTRIBUTIONS',
   S3_FORCE_PATH_STYLE: 'S3_FORCE_PATH_STYLE',
+  /** The notifications function's scheduled check: what each existing bucket should hold (JSON). */
+  NOTIFICATION_CHECKS: 'NOTIFICATION_CHECKS',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;

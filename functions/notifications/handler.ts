@@ -1,12 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse, Context } from 'aws-lambda';
+import { ENV } from '../../shared/config.ts';
 import {
   BucketSetupError,
   CustomResourceRequestError,
   DeployError,
   DestinationValidationError,
 } from '../../shared/deploy/errors.ts';
+import { METRICS_NAMESPACE } from '../../shared/runtime/observability.ts';
 import { checkBucket, type StackPlace, stackAccountAndRegion } from './bucket-check.ts';
 import {
   enableEventBridge,
@@ -17,6 +20,7 @@ import {
   removeOwnNotifications,
 } from './bucket-notification-store.ts';
 import { sendCustomResourceResponse } from './cfn-response.ts';
+import { checkNotifications, readNotificationChecks } from './check-notifications.ts';
 
 /** What the custom resource handler needs. */
 export interface NotificationsDeps {
@@ -184,12 +188,39 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-// Cold start: one client and logger per container.
+// Cold start: one client, logger and metrics per container.
 const s3 = new S3Client({});
 const logger = new Logger({ serviceName: 'notifications' });
+const stage = process.env[ENV.STAGE] ?? 'dev';
+const checkMetrics = new Metrics({
+  namespace: METRICS_NAMESPACE,
+  serviceName: 'notifications',
+  defaultDimensions: { stage },
+  singleMetric: true,
+});
 
-/** The deployed handler (CloudFormation invokes it asynchronously; the answer goes to the ResponseURL). */
-export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
+/**
+ * The deployed handler: CloudFormation's custom resource requests (answered on the ResponseURL), and
+ * the scheduled `{"kind":"check"}` that counts our notification entries still present on the
+ * existing buckets (metric NotificationEntriesMissing, zero included; serverless.yml alarms on it).
+ */
+export async function handler(
+  event: CloudFormationCustomResourceEvent | { kind: 'check' },
+  context: Context,
+): Promise<void> {
+  if (!('RequestType' in event)) {
+    const accountId = context.invokedFunctionArn.split(':')[4] ?? '';
+    const results = await checkNotifications(
+      s3,
+      readNotificationChecks(process.env[ENV.NOTIFICATION_CHECKS]),
+      accountId,
+    );
+    const missing = results.reduce((sum, result) => sum + result.missing, 0);
+    for (const result of results.filter((r) => r.missing > 0))
+      logger.warn('notification entries missing', { ...result });
+    checkMetrics.addMetric('NotificationEntriesMissing', MetricUnit.Count, missing);
+    return;
+  }
   await handleNotificationsRequest(event, {
     s3,
     log: logger,

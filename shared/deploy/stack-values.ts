@@ -1,5 +1,6 @@
 import { ENV } from '../config.ts';
 import { AUTO_DISTRIBUTION } from '../domain/route-config.ts';
+import { notificationIdPrefix, notificationPrefixes } from './bucket-notifications.ts';
 import { bucketArn, bucketResources } from './bucket-resources.ts';
 import { eventRulePattern } from './event-rule.ts';
 import { DELIVERY_MODE, type StageParams } from './stage-params.ts';
@@ -61,6 +62,8 @@ export interface StackValues {
   readonly bucketResources: { readonly Resources: Readonly<Record<string, unknown>> };
   /** The EventPattern of the stage's EventBridge rule (used with `delivery: eventbridge`). */
   readonly eventPattern: Readonly<Record<string, unknown>>;
+  /** NOTIFICATION_CHECKS of the notifications function: what each existing bucket should hold (`Fn::Sub` JSON). */
+  readonly notificationChecks: CfnValue;
 }
 
 type ConditionName =
@@ -140,7 +143,19 @@ export function deriveStackValues(params: StageParams, service: string): StackVa
     sourceBucketArns: allBuckets.map(bucketArn),
     bucketResources: { Resources: bucketResources(params, service) },
     eventPattern: eventRulePattern(params.routes),
+    notificationChecks: { 'Fn::Sub': JSON.stringify(notificationChecks(params, service)) },
   };
+}
+
+// The queue's ARN is known at deploy time only: `Fn::Sub` fills it into the JSON text.
+function notificationChecks(params: StageParams, service: string): unknown[] {
+  return params.existingBuckets.map((bucket) => ({
+    bucket,
+    idPrefix: notificationIdPrefix(service, params.stage),
+    queueArn: `\${ChangeQueue.Arn}`,
+    prefixes: notificationPrefixes(params.routes, bucket),
+    delivery: params.delivery,
+  }));
 }
 
 function distributionArn(id: string): CfnValue {

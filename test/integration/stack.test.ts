@@ -206,7 +206,7 @@ describe('serverless package', () => {
       // Act
       const rules = idsOfType(template(), 'AWS::Events::Rule')
         .map((id) => properties(id))
-        .filter((rule) => rule.ScheduleExpression !== undefined);
+        .filter((rule) => JSON.stringify(rule.Targets?.[0]?.Arn) === JSON.stringify(arnOf('ReportLambdaFunction')));
       // Assess
       const inputs = rules.map((rule) => ({
         schedule: rule.ScheduleExpression,
@@ -347,7 +347,24 @@ describe('serverless package', () => {
       }
     });
 
-    it('alarms to the topic on DLQ depth, collector errors and throttles, deferred work, stuck reservations and the budget', () => {
+    it('checks every hour that the existing buckets still hold our entries', () => {
+      // Act
+      const rules = idsOfType(template(), 'AWS::Events::Rule')
+        .map((id) => properties(id))
+        .filter(
+          (rule) => JSON.stringify(rule.Targets?.[0]?.Arn) === JSON.stringify(arnOf('NotificationsLambdaFunction')),
+        );
+      const variables = properties('NotificationsLambdaFunction').Environment.Variables;
+      const checks = JSON.parse(variables.NOTIFICATION_CHECKS['Fn::Sub']) as { bucket: string; queueArn: string }[];
+      // Assess
+      expect(rules.map((rule) => [rule.ScheduleExpression, JSON.parse(rule.Targets[0].Input)])).toEqual([
+        ['rate(1 hour)', { kind: 'check' }],
+      ]);
+      expect(checks.map((check) => check.bucket)).toEqual([...params.existingBuckets]);
+      for (const check of checks) expect(check.queueArn).toBe(`\${ChangeQueue.Arn}`);
+    });
+
+    it('alarms to the topic on DLQ depth, collector errors and throttles, deferred work, stuck reservations, pending changes, missing notification entries and the budget', () => {
       // Act
       const alarms = Object.fromEntries(
         idsOfType(template(), 'AWS::CloudWatch::Alarm').map((id) => [id, properties(id)] as const),
@@ -359,9 +376,22 @@ describe('serverless package', () => {
         'CollectorErrorsAlarm',
         'CollectorThrottlesAlarm',
         'DeferredAlarm',
+        'NotificationsMissingAlarm',
+        'PendingAgeAlarm',
+        'PendingCountAlarm',
         'StuckReservationsAlarm',
         'WatchDlqAlarm',
       ]);
+      expect(alarms.NotificationsMissingAlarm).toMatchObject({
+        Namespace: METRICS_NAMESPACE,
+        MetricName: 'NotificationEntriesMissing',
+        Dimensions: [
+          { Name: 'service', Value: 'notifications' },
+          { Name: 'stage', Value: stage },
+        ],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
       for (const alarm of Object.values(alarms)) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
       expect(alarms.ChangeDlqAlarm).toMatchObject({
         Namespace: 'AWS/SQS',
