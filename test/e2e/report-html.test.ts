@@ -6,7 +6,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMonthlyReport, renderHtml } from '../../shared/domain/report/index.ts';
 import { launchChromium } from '../helpers/chromium.ts';
-import { buildCloudFrontRecord, buildSampleInput, SAMPLE_DAILY_PATHS } from '../helpers/report.ts';
+import {
+  buildCloudFrontRecord,
+  buildCounters,
+  buildEmptyInput,
+  buildSampleInput,
+  SAMPLE_DAILY_PATHS,
+} from '../helpers/report.ts';
 
 interface Box {
   readonly x: number;
@@ -81,6 +87,9 @@ describe('the HTML report in Chromium', () => {
       await expect(page.locator('svg.chart text.free-tier-label').textContent()).resolves.toBe(
         'free tier: 1,000 paths a month (right axis, account-wide)',
       );
+      // No day's bar reaches the free-tier line: only the cumulative line can pass the tier.
+      const barTops = await bars.evaluateAll((rects) => rects.map((rect) => rect.getBoundingClientRect().top));
+      for (const top of barTops) expect(top).toBeGreaterThan(freeTier.y + freeTier.height);
       // The cumulative line passes the free tier: its last point is above (smaller y than) the line.
       const cumulative = await boxOf(page, 'svg.chart polyline.cumulative');
       expect(cumulative.y).toBeLessThan(freeTier.y);
@@ -96,6 +105,32 @@ describe('the HTML report in Chromium', () => {
       for (const rows of shape) expect(new Set(rows).size).toBe(1); // every row as wide as its header
       expect(requested).toEqual([pathToFileURL(file).href]);
       expect(statSync(screenshot).size).toBeGreaterThan(20_000);
+      await context.close();
+    });
+  });
+
+  describe('a demo-sized month: one day of 45 paths', () => {
+    it('draws the day far below the free-tier line, which only the cumulative line could reach', async () => {
+      // Prepare
+      const day = buildCounters({ paths: 45, exactPaths: 40, wildcardPaths: 5, invalidations: 3, changedObjects: 120 });
+      const file = join(dir, 'demo.html');
+      writeFileSync(
+        file,
+        renderHtml(buildMonthlyReport(buildEmptyInput({ total: day, days: [{ day: 2, counters: day }] }))),
+      );
+      const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1100, height: 900 } });
+      const page = await context.newPage();
+
+      // Act
+      await page.goto(pathToFileURL(file).href);
+
+      // Assess: the bar's top is below the free-tier line; the cumulative line is too.
+      const bar = await boxOf(page, 'svg.chart g.day[data-day="2"] rect.bar');
+      const freeTier = await boxOf(page, 'svg.chart > line.free-tier');
+      const cumulative = await boxOf(page, 'svg.chart polyline.cumulative');
+      expect(bar.height).toBeGreaterThan(2);
+      expect(bar.y).toBeGreaterThan(freeTier.y + freeTier.height);
+      expect(cumulative.y).toBeGreaterThan(freeTier.y + freeTier.height);
       await context.close();
     });
   });

@@ -14,7 +14,7 @@ const MIN_BAR = 2;
  * The month as an inline SVG chart: one bar per day with paths (paths per day on the left axis, the
  * part submitted elsewhere stacked in another colour), the cumulative paths as a line on the right
  * axis, the account's free tier as a dashed horizontal line on that axis, and for the current month
- * a dotted projection to the month end. The x axis has one slot per day of the month. No script, no
+ * a dotted projection to the month end. Bars stay below the free-tier line. The x axis has one slot per day of the month. No script, no
  * external reference; every bar has a `<title>` with its figures.
  *
  * @param report - from {@link buildMonthlyReport}
@@ -22,10 +22,14 @@ const MIN_BAR = 2;
 export function renderChart(report: MonthlyReport): string {
   const { daysInMonth } = report.period;
   const slot = PLOT_WIDTH / daysInMonth;
-  const dailyMax = niceMax(Math.max(10, ...report.days.map((d) => (d.paths + d.outsidePaths) * 1.05)));
   const cumulativeMax = niceMax(
     Math.max(report.freeTier.limit * 1.15, report.projection.paths, ...report.days.map((d) => d.cumulativePaths)),
   );
+  // A day's bar (left axis) never reaches the free-tier line (right axis): the tallest stays under 90%
+  // of the line's height, so a busy day cannot look like the month passed the tier.
+  const dailyPeak = Math.max(10, ...report.days.map((d) => d.paths + d.outsidePaths));
+  const freeTierShare = report.freeTier.limit / cumulativeMax;
+  const dailyMax = niceMax(Math.max(dailyPeak * 1.05, dailyPeak / (freeTierShare * 0.9)));
   const yDaily = (value: number) => PLOT.top + PLOT_HEIGHT - (value / dailyMax) * PLOT_HEIGHT;
   const yCumulative = (value: number) => PLOT.top + PLOT_HEIGHT - (value / cumulativeMax) * PLOT_HEIGHT;
   const xCenter = (day: number) => PLOT.left + (day - 0.5) * slot;

@@ -6,6 +6,7 @@ import {
   formatLatency,
   formatMoney,
   formatOptionalCount,
+  formatPlural,
 } from './format-values.ts';
 import type { MonthlyReport, ReportFigures } from './types.ts';
 
@@ -35,7 +36,7 @@ export function renderMarkdown(report: MonthlyReport): string {
     '',
     '| figure | value |',
     '| --- | --- |',
-    `| Paths issued | ${formatCount(totals.paths)} in ${formatCount(totals.invalidations)} invalidations (${formatCount(totals.exactPaths)} exact, ${formatCount(totals.wildcardPaths)} wildcard) |`,
+    `| Paths issued | ${formatCount(totals.paths)} in ${formatPlural(totals.invalidations, 'invalidation')} (${formatCount(totals.exactPaths)} exact, ${formatCount(totals.wildcardPaths)} wildcard) |`,
     `| Changed objects | ${formatCount(totals.changedObjects)} |`,
     `| Paths saved | ${formatCount(totals.pathsSaved)} against one path per object |`,
     `| Outside paths | ${outsideText(report)} |`,

@@ -6,6 +6,7 @@ import {
   formatLatency,
   formatMoney,
   formatOptionalCount,
+  formatPlural,
 } from './format-values.ts';
 import { dailyTable, outsideTable } from './render-table-details.ts';
 import { layoutColumns, TEXT_WIDTH, wrapText } from './text-layout.ts';
@@ -66,7 +67,7 @@ function summary(report: MonthlyReport): string[] {
   const rows: [string, string][] = [
     [
       'Paths issued',
-      `${formatCount(totals.paths)} in ${formatCount(totals.invalidations)} invalidations (${formatCount(totals.exactPaths)} exact, ${formatCount(totals.wildcardPaths)} wildcard)`,
+      `${formatCount(totals.paths)} in ${formatPlural(totals.invalidations, 'invalidation')} (${formatCount(totals.exactPaths)} exact, ${formatCount(totals.wildcardPaths)} wildcard)`,
     ],
     ['Changed objects', formatCount(totals.changedObjects)],
     ['Paths saved', `${formatCount(totals.pathsSaved)} against one path per object`],
