@@ -191,7 +191,10 @@ describe('serverless package', () => {
 
     it('schedules the monthly report and the daily budget check', () => {
       // Act
-      const rules = idsOfType(template(), 'AWS::Events::Rule').map((id) => properties(id));
+      // The edge-change rule (#19) feeds the watch queue, not the report.
+      const rules = idsOfType(template(), 'AWS::Events::Rule')
+        .filter((id) => id !== 'EdgeChangeRule')
+        .map((id) => properties(id));
       // Assess
       const inputs = rules.map((rule) => ({
         schedule: rule.ScheduleExpression,
@@ -222,6 +225,7 @@ describe('serverless package', () => {
     it('scopes CloudFront to the configured distributions', () => {
       // Prepare
       const expected = distributions.map(distributionArn);
+      const named = [...new Set([...distributions, ...params.pipelineDistributions])].map(distributionArn);
       // Act
       const scoped = {
         collector: resourcesAllowed(template(), ROLES.collector, 'cloudfront:CreateInvalidation'),
@@ -230,7 +234,9 @@ describe('serverless package', () => {
         report: resourcesAllowed(template(), ROLES.report, 'cloudfront:ListInvalidations'),
       };
       // Assess
-      expect(scoped).toEqual({ collector: expected, pipeline: expected, watcher: expected, report: expected });
+      expect(scoped).toEqual({ collector: expected, pipeline: named, watcher: named, report: expected });
+      expect(resourcesAllowed(template(), ROLES.watcher, 'cloudfront:GetDistribution')).toEqual(named);
+      expect(resourcesAllowed(template(), ROLES.pipeline, 'cloudfront:GetDistribution')).toEqual(named);
       expect(resourcesAllowed(template(), ROLES.watcher, 'cloudfront:CreateInvalidation')).toEqual([]);
       expect(resourcesAllowed(template(), ROLES.report, 'cloudfront:CreateInvalidation')).toEqual([]);
     });
