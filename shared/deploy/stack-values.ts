@@ -47,11 +47,13 @@ export interface StackValues {
   readonly budgetAlarmThreshold: number;
   /** `'true'`/`'false'` texts for the template's `Fn::Equals` conditions. */
   readonly conditions: Readonly<Record<ConditionName, 'true' | 'false'>>;
+  /** Distributions the collector and the report may use: the routes', or all of the account's with `"auto"`. */
+  readonly distributionArns: readonly CfnValue[];
   /**
-   * Distributions the functions may invalidate and read: the routes' and the pipeline-only ones
+   * Distributions the pipeline action and the watcher may use: the routes' and the pipeline-only ones
    * (`pipelineDistributions`), or all of the account's with `"auto"`.
    */
-  readonly distributionArns: readonly CfnValue[];
+  readonly namedDistributionArns: readonly CfnValue[];
   readonly inventoryBucketArns: readonly CfnValue[];
   /** Every route bucket: the queue policy's aws:SourceArn values. */
   readonly sourceBucketArns: readonly CfnValue[];
@@ -138,7 +140,10 @@ export function deriveStackValues(params: StageParams, service: string): StackVa
       usesAccountTable: flag(params.accountTable !== undefined),
       eventBridgeDelivery: flag(params.delivery === DELIVERY_MODE.eventbridge),
     },
-    distributionArns: usesAuto ? [distributionArn('*')] : namedDistributionIds(params).map(distributionArn),
+    distributionArns: usesAuto
+      ? [distributionArn('*')]
+      : unique(params.routes.map((route) => route.distributionId)).map(distributionArn),
+    namedDistributionArns: usesAuto ? [distributionArn('*')] : namedDistributionIds(params).map(distributionArn),
     inventoryBucketArns: inventoryBuckets.map(bucketArn),
     sourceBucketArns: allBuckets.map(bucketArn),
     bucketResources: { Resources: bucketResources(params, service) },

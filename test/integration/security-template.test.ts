@@ -26,8 +26,9 @@ const logGroup = (stage: string, fn: string) => ({
  */
 function expectedGrants(stage: Stage): Record<string, { action: string; resource: unknown }[]> {
   const params = readStageParams(stage);
-  // Route distributions and pipeline-only ones (#19): IAM names each of them.
-  const distributions = [
+  const distributions = [...new Set(params.routes.map((route) => route.distributionId))].map(distributionArn);
+  // The pipeline action and the watcher also serve pipeline-only distributions (#19), named one by one.
+  const named = [
     ...new Set([...params.routes.map((route) => route.distributionId), ...params.pipelineDistributions]),
   ].map(distributionArn);
   const inventory = [...new Set(params.routes.filter((route) => route.inventory).map((route) => route.bucket))];
@@ -66,7 +67,7 @@ function expectedGrants(stage: Stage): Record<string, { action: string; resource
     ],
     WatcherRole: [
       ...logs('watcher'),
-      ...grant(['cloudfront:GetInvalidation', 'cloudfront:GetDistribution'], distributions),
+      ...grant(['cloudfront:GetInvalidation', 'cloudfront:GetDistribution'], named),
       ...grant(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], table),
       ...grant(['sns:Publish'], [{ Ref: 'AlertTopic' }]),
       ...grant([...consume, 'sqs:SendMessage'], [arnOf('WatchQueue')]),
@@ -76,7 +77,7 @@ function expectedGrants(stage: Stage): Record<string, { action: string; resource
       ...logs('pipeline'),
       // CodePipeline's job result actions take no resource ARN.
       ...grant(['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'], ['*']),
-      ...grant([...invalidate, 'cloudfront:GetDistribution'], distributions),
+      ...grant([...invalidate, 'cloudfront:GetDistribution'], named),
       ...grant(ledger, table),
       ...grant(['sqs:GetQueueAttributes'], [arnOf('ChangeQueue')]),
       ...grant(['sqs:SendMessage'], [arnOf('WatchQueue')]),

@@ -237,6 +237,7 @@ describe('serverless package', () => {
     it('scopes CloudFront to the configured distributions', () => {
       // Prepare
       const expected = distributions.map(distributionArn);
+      const named = [...new Set([...distributions, ...params.pipelineDistributions])].map(distributionArn);
       // Act
       const scoped = {
         collector: resourcesAllowed(template(), ROLES.collector, 'cloudfront:CreateInvalidation'),
@@ -245,7 +246,9 @@ describe('serverless package', () => {
         report: resourcesAllowed(template(), ROLES.report, 'cloudfront:ListInvalidations'),
       };
       // Assess
-      expect(scoped).toEqual({ collector: expected, pipeline: expected, watcher: expected, report: expected });
+      expect(scoped).toEqual({ collector: expected, pipeline: named, watcher: named, report: expected });
+      expect(resourcesAllowed(template(), ROLES.watcher, 'cloudfront:GetDistribution')).toEqual(named);
+      expect(resourcesAllowed(template(), ROLES.pipeline, 'cloudfront:GetDistribution')).toEqual(named);
       expect(resourcesAllowed(template(), ROLES.watcher, 'cloudfront:CreateInvalidation')).toEqual([]);
       expect(resourcesAllowed(template(), ROLES.report, 'cloudfront:CreateInvalidation')).toEqual([]);
     });
