@@ -34,6 +34,8 @@ export interface ServiceConfig {
   readonly staleReservationSeconds: number;
   /** Least time between two reservation sweeps of one container. */
   readonly sweepIntervalSeconds: number;
+  /** This function's timeout: how long its lease on a unit of work protects it (it cannot run longer). */
+  readonly functionTimeoutSeconds: number;
   readonly notify: NotifyMode;
   readonly watchMaxWaitSeconds: number;
   /** Path-style S3 requests (local endpoints); false in AWS. */
@@ -62,6 +64,7 @@ export const ENV = {
   IN_FLIGHT_CACHE_SECONDS: 'IN_FLIGHT_CACHE_SECONDS',
   STALE_RESERVATION_SECONDS: 'STALE_RESERVATION_SECONDS',
   SWEEP_INTERVAL_SECONDS: 'SWEEP_INTERVAL_SECONDS',
+  FUNCTION_TIMEOUT_SECONDS: 'FUNCTION_TIMEOUT_SECONDS',
   NOTIFY: 'NOTIFY',
   WATCH_MAX_WAIT_SECONDS: 'WATCH_MAX_WAIT_SECONDS',
   S3_FORCE_PATH_STYLE: 'S3_FORCE_PATH_STYLE',
@@ -104,6 +107,7 @@ export function readConfig(env: Env = process.env): ServiceConfig {
     staleReservationSeconds: integer(env, ENV.STALE_RESERVATION_SECONDS, 900, 1),
     sweepIntervalSeconds: integer(env, ENV.SWEEP_INTERVAL_SECONDS, 300, 1),
     accountTableName: optional(env, ENV.ACCOUNT_TABLE_NAME),
+    functionTimeoutSeconds: integer(env, ENV.FUNCTION_TIMEOUT_SECONDS, 900, 1, 900),
     outsideReconcileSeconds: integer(env, ENV.OUTSIDE_RECONCILE_SECONDS, 300, 1),
     notify: oneOf(env, ENV.NOTIFY, Object.values(NOTIFY_MODE), NOTIFY_MODE.all),
     watchMaxWaitSeconds: integer(env, ENV.WATCH_MAX_WAIT_SECONDS, 3600, 60),

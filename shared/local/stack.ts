@@ -152,6 +152,7 @@ async function assemble(
     ROUTES: JSON.stringify(settings.routes),
     QUEUE_URL: queue.queueUrl,
     S3_FORCE_PATH_STYLE: 'true',
+    FUNCTION_TIMEOUT_SECONDS: String(settings.collectorTimeoutSeconds),
   });
   const logs: LocalStack['logs'] = [];
   const metrics = new Map<CollectorMetric, number>();
