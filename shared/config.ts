@@ -43,6 +43,8 @@ export interface ServiceConfig {
   readonly sweepIntervalSeconds: number;
   /** Freshness SLO: the longest a change may wait in the pending set to coalesce (default 900). */
   readonly maxStalenessSeconds: number;
+  /** This function's timeout: how long its lease on a unit of work protects it (it cannot run longer). */
+  readonly functionTimeoutSeconds: number;
   readonly notify: NotifyMode;
   readonly watchMaxWaitSeconds: number;
   /** Spacing of invalidation checks (`WATCH_CHECK_DELAYS`), bounded by `watchMaxWaitSeconds`. */
@@ -80,6 +82,7 @@ export const ENV = {
   STALE_RESERVATION_SECONDS: 'STALE_RESERVATION_SECONDS',
   SWEEP_INTERVAL_SECONDS: 'SWEEP_INTERVAL_SECONDS',
   MAX_STALENESS_SECONDS: 'MAX_STALENESS_SECONDS',
+  FUNCTION_TIMEOUT_SECONDS: 'FUNCTION_TIMEOUT_SECONDS',
   NOTIFY: 'NOTIFY',
   WATCH_MAX_WAIT_SECONDS: 'WATCH_MAX_WAIT_SECONDS',
   WATCH_CHECK_DELAYS: 'WATCH_CHECK_DELAYS',
@@ -129,6 +132,7 @@ export function readConfig(env: Env = process.env): ServiceConfig {
     staleReservationSeconds: integer(env, ENV.STALE_RESERVATION_SECONDS, 900, 1),
     sweepIntervalSeconds: integer(env, ENV.SWEEP_INTERVAL_SECONDS, 300, 1),
     accountTableName: optional(env, ENV.ACCOUNT_TABLE_NAME),
+    functionTimeoutSeconds: integer(env, ENV.FUNCTION_TIMEOUT_SECONDS, 900, 1, 900),
     outsideReconcileSeconds: integer(env, ENV.OUTSIDE_RECONCILE_SECONDS, 300, 1),
     maxStalenessSeconds: integer(env, ENV.MAX_STALENESS_SECONDS, DEFAULT_MAX_STALENESS_SECONDS, 0, 31 * 86_400),
     notify: oneOf(env, ENV.NOTIFY, Object.values(NOTIFY_MODE), NOTIFY_MODE.all),

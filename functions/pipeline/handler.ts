@@ -40,6 +40,7 @@ const deps: PipelineDeps = {
   log: toLog(logger),
   metrics: toMetricSink(metrics, config.stage),
   now,
+  leaseMs: config.functionTimeoutSeconds * 1000,
   jobs: new CodePipelineJobs(new CodePipelineClient({})),
   invalidations: gateway,
   issued: new DynamoWatchLedger(documents, { tableName }),

@@ -26,6 +26,7 @@ import {
   counterUpdates,
   IN_DOUBT,
   LEASE_OWNER,
+  LEASE_UNTIL,
   leaseOf,
   type TransactItem,
   toEntry,
@@ -48,6 +49,8 @@ export interface DynamoLedgerOptions {
 }
 
 const DAY_SECONDS = 86_400;
+/** Lease of a reservation made without a lease length: Lambda's longest timeout. */
+const DEFAULT_LEASE_MS = 900_000;
 /** Order of the items in a reservation transaction; cancellation reasons come back in this order. */
 const RESERVE_ITEM = { pointer: 0, entry: 1, total: 2 } as const;
 /** Order of the first items of a month move. */
@@ -105,7 +108,7 @@ export class DynamoLedger implements Ledger {
 
   async reserve(
     entry: LedgerEntry,
-    options: { readonly hardCap?: number; readonly owner?: string },
+    options: { readonly hardCap?: number; readonly owner?: string; readonly leaseMs?: number },
   ): Promise<ReserveOutcome> {
     const expiresAt = this.#expiresAt(entry.reservedAt);
     const items: TransactItem[] = [];
@@ -118,7 +121,11 @@ export class DynamoLedger implements Ledger {
     items[RESERVE_ITEM.entry] = {
       Put: {
         TableName: this.#options.tableName,
-        Item: { ...toItem(entry), ...leaseOf(options.owner, entry.reservedAt), [TTL_ATTRIBUTE]: expiresAt },
+        Item: {
+          ...toItem(entry),
+          ...leaseOf(options.owner, entry.reservedAt, options.leaseMs ?? DEFAULT_LEASE_MS),
+          [TTL_ATTRIBUTE]: expiresAt,
+        },
         // A released entry (CloudFront refused it; its paths were given back) may be reserved again.
         ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -278,14 +285,14 @@ export class DynamoLedger implements Ledger {
         new UpdateCommand({
           TableName: this.#options.tableName,
           Key: this.#entryKey(entry),
-          UpdateExpression: 'SET #claimedAt = :at, #owner = :owner',
+          UpdateExpression: 'SET #claimedAt = :at, #owner = :owner, #leaseUntil = :until',
           // Nobody holds it, this owner does, or the holder's lease ran out (it cannot be running any more).
-          ConditionExpression: `${STILL_RESERVED} AND (attribute_not_exists(#owner) OR ${LEASE_HELD} OR #claimedAt <= :expired)`,
-          ExpressionAttributeNames: LEASE_NAMES,
+          ConditionExpression: `${STILL_RESERVED} AND (attribute_not_exists(#owner) OR ${LEASE_HELD} OR #leaseUntil <= :at)`,
+          ExpressionAttributeNames: { ...LEASE_NAMES, '#leaseUntil': LEASE_UNTIL },
           ExpressionAttributeValues: {
             ':at': lease.at,
             ':owner': lease.owner,
-            ':expired': lease.at - lease.leaseMs,
+            ':until': lease.at + lease.leaseMs,
             ':reserved': LEDGER_STATUS.reserved,
             ':reservedAt': entry.reservedAt,
           },
@@ -327,7 +334,7 @@ export class DynamoLedger implements Ledger {
   async moveReservation(
     entry: LedgerEntry,
     to: { readonly month: string; readonly day: number; readonly at: number },
-    options: { readonly hardCap?: number; readonly owner: string },
+    options: { readonly hardCap?: number; readonly owner: string; readonly leaseMs: number },
   ): Promise<MoveOutcome> {
     const moved: LedgerEntry = { ...entry, month: to.month, day: to.day, reservedAt: to.at };
     const expiresAt = this.#expiresAt(to.at);
@@ -356,7 +363,7 @@ export class DynamoLedger implements Ledger {
       {
         Put: {
           TableName: table,
-          Item: { ...toItem(moved), ...leaseOf(options.owner, to.at), [TTL_ATTRIBUTE]: expiresAt },
+          Item: { ...toItem(moved), ...leaseOf(options.owner, to.at, options.leaseMs), [TTL_ATTRIBUTE]: expiresAt },
           ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':released': LEDGER_STATUS.released },

@@ -10,6 +10,8 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 export const CLAIMED_AT = 'claimedAt';
 /** Attribute of the reservation lease: the invocation that holds it (absent: nobody, anyone may claim). */
 export const LEASE_OWNER = 'leaseOwner';
+/** Attribute of the reservation lease: when it runs out (the holder's claim + its own function timeout). */
+export const LEASE_UNTIL = 'leaseUntil';
 
 /** Attribute set when an attempt to issue the entry ended in doubt (CloudFront may have created it). */
 export const IN_DOUBT = 'inDoubt';
@@ -92,9 +94,9 @@ function counterUpdate(tableName: string, pk: string, sk: string, delta: Counter
   };
 }
 
-/** The lease attributes of a new reservation held by `owner` (none without an owner). */
-export function leaseOf(owner: string | undefined, at: number): Record<string, unknown> {
-  return owner === undefined ? {} : { [LEASE_OWNER]: owner, [CLAIMED_AT]: at };
+/** The lease attributes of a reservation held by `owner` from `at` for `leaseMs` (none without an owner). */
+export function leaseOf(owner: string | undefined, at: number, leaseMs: number): Record<string, unknown> {
+  return owner === undefined ? {} : { [LEASE_OWNER]: owner, [CLAIMED_AT]: at, [LEASE_UNTIL]: at + leaseMs };
 }
 
 /** The ledger item of an entry (without TTL and lease). */

@@ -40,8 +40,8 @@ export interface UnitDeps {
   readonly metrics: { count(name: UnitMetric, value: number): void };
   readonly now: () => number;
   /**
-   * How long the lease of an invocation issuing a unit protects it from other invocations (at least the
-   * function timeout; default 900 s, Lambda's longest).
+   * How long this invocation's lease on a unit protects it from other invocations: its own function
+   * timeout (it cannot run longer); default 900 s, Lambda's longest.
    */
   readonly leaseMs?: number;
   /** Called after an invalidation is issued (the watcher schedules its check here). */
@@ -128,7 +128,11 @@ async function moveIntoMonth(entry: LedgerEntry, owner: string, at: number, deps
   const month = monthKeyOf(at);
   if (month === entry.month) return entry;
   const cap = deps.policy.hardMonthlyCap === undefined ? {} : { hardCap: deps.policy.hardMonthlyCap };
-  const outcome = await deps.ledger.moveReservation(entry, { month, day: dayOfMonth(at), at }, { owner, ...cap });
+  const outcome = await deps.ledger.moveReservation(
+    entry,
+    { month, day: dayOfMonth(at), at },
+    { owner, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS, ...cap },
+  );
   if (outcome.kind === 'moved') {
     deps.log.info('reservation moved to the month it is issued in', {
       distributionId: entry.distributionId,
@@ -193,7 +197,7 @@ async function reserveUnit(
     };
     await deps.checkpoint?.('before-reserve', request.unitKey);
     const cap = policy.hardMonthlyCap === undefined ? {} : { hardCap: policy.hardMonthlyCap };
-    const outcome = await deps.ledger.reserve(entry, { ...cap, owner });
+    const outcome = await deps.ledger.reserve(entry, { ...cap, owner, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS });
     if (outcome.kind === 'exists') return { entry: outcome.entry, fresh: false };
     if (outcome.kind === 'reserved') {
       deps.log.info('paths reserved', {

@@ -70,7 +70,10 @@ export interface Ledger {
    * the account total never passes it (conditional update, race-free). With `owner`, the new
    * reservation is leased to that invocation: nobody else issues or releases it while the lease lasts.
    */
-  reserve(entry: LedgerEntry, options: { readonly hardCap?: number; readonly owner?: string }): Promise<ReserveOutcome>;
+  reserve(
+    entry: LedgerEntry,
+    options: { readonly hardCap?: number; readonly owner?: string; readonly leaseMs?: number },
+  ): Promise<ReserveOutcome>;
   /**
    * Records the CloudFront invalidation id of a reserved entry. When the entry was released meanwhile
    * (its paths given back) CloudFront still holds the invalidation, so its paths are counted again:
@@ -91,7 +94,8 @@ export interface Ledger {
   /**
    * Takes the lease of a reserved entry before issuing it (a retry of the same messages, or the loser
    * of a reservation race): only when nobody holds it, `owner` holds it already, or the holder's lease
-   * is older than `leaseMs` (the holder cannot be running any more). The sweeper leaves it alone meanwhile.
+   * ran out (its claim + its own function timeout: it cannot be running any more). The new lease lasts
+   * `leaseMs`. The sweeper leaves it alone meanwhile.
    *
    * @returns false when it is no longer reserved (the sweeper settled it) or another invocation holds it
    */
@@ -110,7 +114,7 @@ export interface Ledger {
   moveReservation(
     entry: LedgerEntry,
     to: { readonly month: string; readonly day: number; readonly at: number },
-    options: { readonly hardCap?: number; readonly owner: string },
+    options: { readonly hardCap?: number; readonly owner: string; readonly leaseMs: number },
   ): Promise<MoveOutcome>;
   /** Reservations of a month opened at or before `reservedBefore` and not yet closed, with their entries. */
   openReservations(month: string, reservedBefore: number): Promise<OpenReservation[]>;
@@ -124,7 +128,7 @@ export interface LeaseRequest {
   readonly owner: string;
   /** Epoch ms now. */
   readonly at: number;
-  /** How long a lease protects its holder: at least the function timeout. */
+  /** How long the lease protects its holder: at least the holder's function timeout. */
   readonly leaseMs: number;
 }
 

@@ -186,6 +186,7 @@ async function assemble(
     QUEUE_URL: queue.queueUrl,
     S3_FORCE_PATH_STYLE: 'true',
     ...(watch === undefined ? {} : { WATCH_QUEUE_URL: watch.queue.queueUrl, TOPIC_ARN: watch.topicArn }),
+    FUNCTION_TIMEOUT_SECONDS: String(settings.collectorTimeoutSeconds),
   });
   const logs: LocalStack['logs'] = [];
   const metrics = new Map<CollectorMetric, number>();

@@ -95,8 +95,8 @@ export function createCollectorFunction(options: {
     log: options.log,
     metrics: options.metrics,
     now,
-    // A lease as long as the sweeper's staleness: both say "no invocation can still be issuing this".
-    leaseMs: config.staleReservationSeconds * 1000,
+    // The lease lasts this function's timeout: after it, no invocation of ours can still be issuing.
+    leaseMs: config.functionTimeoutSeconds * 1000,
     random: Math.random,
     ...(config.watchQueueUrl === undefined
       ? {}

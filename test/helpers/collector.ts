@@ -83,6 +83,8 @@ export function buildCollectorDeps(options: {
     log: captureLog(),
     metrics: captureMetrics(),
     now,
+    // A collector's timeout: a retry a minute after a crash may take the unit over.
+    leaseMs: 30_000,
     random: () => 0.5,
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
     ...(options.withPending === true ? pendingAdapters(options.dynamo, options.tableName) : {}),

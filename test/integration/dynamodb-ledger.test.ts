@@ -150,7 +150,7 @@ describe('DynamoLedger', () => {
     it('refuses the lease to another invocation while the holder may still run, and gives it once expired', async () => {
       // Prepare
       const entry = buildEntry('unit-f', ['/a.html']);
-      await ledger.reserve(entry, { owner: 'holder' });
+      await ledger.reserve(entry, { owner: 'holder', leaseMs: 60_000 });
       const lease = { owner: 'duplicate', leaseMs: 60_000 };
 
       // Act
