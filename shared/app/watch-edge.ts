@@ -9,7 +9,7 @@ import {
   NOTICE_KIND,
   timeoutNotice,
 } from '../domain/notices.ts';
-import { isOwnCallerReference } from '../domain/unit-of-work.ts';
+import { isServiceCallerReference } from '../domain/unit-of-work.ts';
 import { decideAfterInProgress } from '../domain/watch-policy.ts';
 import { WatchMessageError } from './watch-errors.ts';
 import type { WatchOutcome } from './watch-invalidation.ts';
@@ -43,7 +43,7 @@ export async function followApiCall(
   if (!deps.isWatched(call.distributionId)) {
     return notWatched('not a distribution of this stage', { distributionId: call.distributionId }, deps);
   }
-  if (call.kind === 'invalidation' && isOwnCallerReference(call.callerReference)) {
+  if (call.kind === 'invalidation' && isServiceCallerReference(call.callerReference)) {
     return notWatched('issued by this service (the ledger watch follows it)', idsOf(firstCheck(call)), deps);
   }
   return followEdgeCheck(firstCheck(call), claimer, deps);

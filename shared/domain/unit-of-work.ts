@@ -32,7 +32,8 @@ const CALLER_REFERENCE_PREFIX = 'inv-';
 
 /**
  * Whether a CallerReference is one this service makes (any stage, collector or pipeline): `inv-` and
- * a unit key. Everything else was submitted by someone else (console, CI, another tool).
+ * a unit key. Everything else was submitted by someone else (console, CI, another tool). The ledger
+ * watch follows this service's invalidations, so the watcher skips their CloudTrail events.
  *
  * @param callerReference - as CloudFront returns it
  */
@@ -42,14 +43,6 @@ export function isServiceCallerReference(callerReference: string): boolean {
     callerReference.startsWith(CALLER_REFERENCE_PREFIX) &&
     /^[0-9a-f]+$/.test(callerReference.slice(CALLER_REFERENCE_PREFIX.length))
   );
-}
-
-/**
- * True for a CallerReference this service made ({@link callerReferenceOf}): the ledger watch follows
- * those invalidations, so the watcher does not follow them again from their CloudTrail events.
- */
-export function isOwnCallerReference(callerReference: string): boolean {
-  return /^inv-[0-9a-f]{32}$/.test(callerReference);
 }
 
 /**

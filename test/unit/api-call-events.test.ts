@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isApiCallEvent, readApiCall } from '../../shared/domain/api-call-events.ts';
-import { isOwnCallerReference } from '../../shared/domain/unit-of-work.ts';
+import { isServiceCallerReference } from '../../shared/domain/unit-of-work.ts';
 
 /** An EventBridge event of a CloudTrail-recorded CloudFront call, written from AWS's documented shape. */
 function apiCall(eventName: string, detail: Record<string, unknown>): Record<string, unknown> {
@@ -83,10 +83,10 @@ describe('readApiCall', () => {
   });
 });
 
-describe('isOwnCallerReference', () => {
+describe('isServiceCallerReference', () => {
   it('knows the inv-<unit key> references of the service and nothing else', () => {
-    expect(isOwnCallerReference(`inv-${'a1'.repeat(16)}`)).toBe(true);
-    expect(['cli-1724570094-253923', 'inv-1', `inv-${'A1'.repeat(16)}`, ''].map(isOwnCallerReference)).toEqual([
+    expect(isServiceCallerReference(`inv-${'a1'.repeat(16)}`)).toBe(true);
+    expect(['cli-1724570094-253923', 'inv-1', `inv-${'A1'.repeat(16)}`, ''].map(isServiceCallerReference)).toEqual([
       false,
       false,
       false,
