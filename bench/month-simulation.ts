@@ -1,5 +1,5 @@
 import { computeBatchBudget } from '../shared/domain/budget.ts';
-import { DEFAULT_MAX_STALENESS_SECONDS, shouldHoldPending } from '../shared/domain/pending-policy.ts';
+import { SUGGESTED_MAX_STALENESS_SECONDS, shouldHoldPending } from '../shared/domain/pending-policy.ts';
 import { planInvalidation } from '../shared/domain/planner/index.ts';
 
 /**
@@ -106,7 +106,7 @@ export function simulateMonth(
       shouldHoldPending({
         nowMs: now,
         oldestFirstSeenAt: oldest,
-        maxStalenessSeconds: DEFAULT_MAX_STALENESS_SECONDS,
+        maxStalenessSeconds: SUGGESTED_MAX_STALENESS_SECONDS,
         pathsUsedThisMonth: used,
         monthlyPathBudget: budget,
         changedPaths: paths.length,

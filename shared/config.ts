@@ -41,7 +41,7 @@ export interface ServiceConfig {
   readonly staleReservationSeconds: number;
   /** Least time between two reservation sweeps of one container. */
   readonly sweepIntervalSeconds: number;
-  /** Freshness SLO: the longest a change may wait in the pending set to coalesce (default 900). */
+  /** Freshness SLO: the longest a change may be held in the pending set to coalesce (default 0: never). */
   readonly maxStalenessSeconds: number;
   /** This function's timeout: how long its lease on a unit of work protects it (it cannot run longer). */
   readonly functionTimeoutSeconds: number;

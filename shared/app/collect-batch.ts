@@ -24,7 +24,7 @@ export type { Log } from './issue-unit.ts';
 export interface CollectorPolicy extends BudgetPolicy {
   readonly backoffBaseSeconds: number;
   readonly backoffMaxSeconds: number;
-  /** Freshness SLO: how long a change may wait in the pending set to coalesce (default 900 s). */
+  /** Freshness SLO: how long a change may be held in the pending set to coalesce (default 0: never). */
   readonly maxStalenessSeconds?: number;
 }
 

@@ -94,6 +94,34 @@ describe('the durable pending set', () => {
     expect(await pending.list(SITE)).toEqual([]);
   });
 
+  it('issues a pending change once when drains and a batch run at the same time', async () => {
+    // Prepare
+    clock = Date.parse('2026-11-10T09:00:00Z');
+    const deps = depsWith({ hardMonthlyCap: 3 });
+    await collectBatch(buildSqsBatch({ bucket: 'site-bucket', keys: ['one.html', 'two.html', 'three.html'] }), deps);
+    await collectBatch(buildSqsBatch({ bucket: 'site-bucket', keys: ['held/a.html', 'held/b.html'] }), deps);
+    const november = issuedPaths(emulator, SITE);
+    clock = Date.parse('2026-12-01T00:01:00Z');
+
+    // Act
+    await Promise.all([
+      drainPending(deps),
+      drainPending(deps),
+      collectBatch(buildSqsBatch({ bucket: 'site-bucket', keys: ['new.html'] }), deps),
+      drainPending(deps),
+    ]);
+    await drainPending(deps);
+
+    // Assess
+    const december = issuedPaths(emulator, SITE).slice(november.length);
+    expect(covered(december, ['held/a.html', 'held/b.html', 'new.html'])).toBe(true);
+    for (const key of ['held/a.html', 'held/b.html']) {
+      expect(december.filter((path) => matchesInvalidationPath(path, toCloudFrontPath(key)))).toHaveLength(1);
+    }
+    expect(monthPaths(await readMonth(dynamo, tableName, '2026-12'))).toBe(december.length);
+    expect(await pending.list(SITE)).toEqual([]);
+  });
+
   it('waits for a wildcard slot and drains once one is free', async () => {
     // Prepare: 13 wildcards in flight + the margin of 2 leave none; a key with `*` needs one.
     clock = Date.parse('2026-11-21T12:00:00Z');
