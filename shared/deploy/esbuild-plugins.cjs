@@ -124,5 +124,83 @@ const eventStreamsLeftOut = {
   },
 };
 
-module.exports = [schemaLiteralKeys, lambdaCredentialsOnly, sdkPackageVersionOnly, eventStreamsLeftOut];
+/**
+ * Each client's `models/errors.js` declares one class per modelled error (CloudFront: 152 classes,
+ * ~34 KB), all kept because the schema module registers every one with the error registry. They share
+ * one shape: fields `name` and `$fault`, optional initialised fields (`$retryable = {}`), declared
+ * fields copied from the options, `Object.setPrototypeOf`. This writes each as one call of a factory
+ * that builds the same class: same name, same own fields defined in the same order with the same
+ * values, same prototype chain. A module holding anything else is left as it is.
+ * test/unit/esbuild-plugins.test.ts compares every error of every client we bundle.
+ */
+const ERRORS_MODULE = /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]models[\\/]errors\.js$/;
+const ERROR_CLASS =
+  /^export class (\w+) extends __BaseException \{\n((?: {4}[$\w]+(?: = [^\n]+)?;\n)*) {4}constructor\(opts\) \{\n {8}super\(\{\n {12}name: "(\w+)",\n {12}\$fault: "(\w+)",\n {12}\.\.\.opts,\n {8}\}\);\n {8}Object\.setPrototypeOf\(this, (\w+)\.prototype\);\n((?: {8}this\.(\w+) = opts\.\w+;\n)*) {4}\}\n\}\n/gm;
+const FIELD = /^ {4}([$\w]+)(?: = ([^\n]+))?;$/;
+const ERROR_FACTORY = `const __field = (o, k, v) => Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+const __errorClass = (name, fault, fields, init = {}) => {
+  const C = { [name]: class extends __BaseException {
+    constructor(opts) {
+      super({ name, $fault: fault, ...opts });
+      __field(this, "name", name);
+      __field(this, "$fault", fault);
+      for (const k of fields) __field(this, k, Object.hasOwn(init, k) ? init[k]() : undefined);
+      Object.setPrototypeOf(this, C.prototype);
+      for (const k of fields) if (!Object.hasOwn(init, k)) this[k] = opts[k];
+    }
+  } }[name];
+  return C;
+};
+`;
+
+/**
+ * Rewrites every error class of a client's errors module as a factory call.
+ *
+ * @returns the new text and how many classes were rewritten, or the source unchanged (0) when any
+ *   class does not have the expected shape
+ */
+function compactErrorClasses(source) {
+  let rewritten = 0;
+  let unexpected = false;
+  const text = source.replace(ERROR_CLASS, (match, name, fieldBlock, superName, fault, protoName, copies) => {
+    const lines = fieldBlock.split('\n').filter((line) => line !== '');
+    const fields = lines.map((line) => FIELD.exec(line));
+    const [first, second, ...rest] = fields;
+    const copied = [...copies.matchAll(/this\.(\w+) = opts\.(\w+);/g)];
+    const declared = rest.filter((field) => field[2] === undefined).map((field) => field[1]);
+    const ok =
+      first?.[1] === 'name' &&
+      first[2] === JSON.stringify(name) &&
+      second?.[1] === '$fault' &&
+      second[2] === JSON.stringify(fault) &&
+      superName === name &&
+      protoName === name &&
+      copied.every(([, to, from]) => to === from) &&
+      copied.map(([, to]) => to).join() === declared.join();
+    if (!ok) {
+      unexpected = true;
+      return match;
+    }
+    rewritten++;
+    const init = rest.filter((field) => field[2] !== undefined).map((field) => `${JSON.stringify(field[1])}: () => (${field[2]})`);
+    const names = JSON.stringify(rest.map((field) => field[1]));
+    return `export const ${name} = __errorClass(${JSON.stringify(name)}, ${JSON.stringify(fault)}, ${names}${init.length === 0 ? '' : `, { ${init.join(', ')} }`});\n`;
+  });
+  if (unexpected || rewritten === 0 || /^export class /m.test(text)) return { text: source, rewritten: 0 };
+  const importEnd = text.indexOf('\n', text.indexOf('__BaseException')) + 1;
+  return { text: `${text.slice(0, importEnd)}${ERROR_FACTORY}${text.slice(importEnd)}`, rewritten };
+}
+
+const compactErrors = {
+  name: 'sdk-compact-error-classes',
+  setup(build) {
+    build.onLoad({ filter: ERRORS_MODULE }, async (args) => ({
+      contents: compactErrorClasses(await readFile(args.path, 'utf8')).text,
+      loader: 'js',
+    }));
+  },
+};
+
+module.exports = [schemaLiteralKeys, compactErrors, lambdaCredentialsOnly, sdkPackageVersionOnly, eventStreamsLeftOut];
 module.exports.literalSchemaKeys = literalSchemaKeys;
+module.exports.compactErrorClasses = compactErrorClasses;
