@@ -182,7 +182,9 @@ function compactErrorClasses(source) {
       return match;
     }
     rewritten++;
-    const init = rest.filter((field) => field[2] !== undefined).map((field) => `${JSON.stringify(field[1])}: () => (${field[2]})`);
+    const init = rest
+      .filter((field) => field[2] !== undefined)
+      .map((field) => `${JSON.stringify(field[1])}: () => (${field[2]})`);
     const names = JSON.stringify(rest.map((field) => field[1]));
     return `export const ${name} = __errorClass(${JSON.stringify(name)}, ${JSON.stringify(fault)}, ${names}${init.length === 0 ? '' : `, { ${init.join(', ')} }`});\n`;
   });
