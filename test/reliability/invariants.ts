@@ -24,6 +24,8 @@ export interface RunObservation {
   readonly poison: ReadonlyMap<string, PoisonMessage>;
   readonly direct: (DirectOutcome & { readonly junkIds: ReadonlySet<string> }) | null;
   readonly freshness: Freshness;
+  /** Paths waiting in a pending set after the run, as `distributionId path`: acknowledged, not lost. */
+  readonly pending: ReadonlySet<string>;
   /** The highest account total seen while the run went on. */
   readonly capMax: number;
   /** Injected faults, one entry each, as `service:kind`. */
@@ -47,7 +49,7 @@ export interface RunFigures {
   /** Faults by kind: CloudFront's, crashes, quota fills, deferrals, DynamoDB conflicts, big batches. */
   readonly faults: Readonly<Record<string, number>>;
   readonly staleObjects: number;
-  /** Stale objects whose message is in the DLQ with a logged reason (allowed). */
+  /** Stale objects waiting for their invalidation: in a pending set, or in the DLQ with a logged reason (allowed). */
   readonly deadLetteredObjects: number;
   readonly deadLetters: number;
   /** Dead letters by the last failure logged for them (error name). */
@@ -158,7 +160,7 @@ function failedIds(run: RunObservation): Set<string> {
   );
 }
 
-/** Invariant 1: fresh, or dead-lettered with a reason. */
+/** Invariant 1: fresh, or waiting: in a pending set, or dead-lettered with a reason. */
 function checkFresh(run: RunObservation, violations: string[]) {
   const failed = failedIds(run);
   const letters = parseSqsRecords(
@@ -175,7 +177,7 @@ function checkFresh(run: RunObservation, violations: string[]) {
   const lostKeys = new Set<string>();
   for (const entry of run.freshness.stale) {
     const id = `${entry.bucket}/${entry.key}`;
-    if (reasoned.has(id)) {
+    if (reasoned.has(id) || run.pending.has(`${entry.distributionId} ${entry.path}`)) {
       deadLettered++;
       continue;
     }

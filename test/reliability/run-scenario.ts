@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoPendingStore } from '../../shared/adapters/dynamodb-pending-store.ts';
 import { LEDGER_KEYS } from '../../shared/adapters/ledger-table.ts';
 import { monthKeyOf } from '../../shared/domain/month.ts';
 import { warmEdge } from '../../shared/local/demo/edge-check.ts';
@@ -126,6 +128,7 @@ export async function runScenario(
   await settle?.(faults, month);
   const after = await snapshot(faults, month);
   const freshness = await checkFreshness(faults, scenario);
+  const pending = await pendingPaths(faults);
   const injected = stack.emulator.faults.injected().slice(faultStart);
   const observation: RunObservation = {
     scenario,
@@ -140,6 +143,7 @@ export async function runScenario(
     poison: poisonIds,
     direct: directOutcome,
     freshness,
+    pending,
     capMax,
     faultsInjected: [
       ...injected.map((fault) => `cloudfront:${fault.kind}`),
@@ -164,4 +168,18 @@ function sumOf(values: Iterable<number>): number {
   let sum = 0;
   for (const value of values) sum += value;
   return sum;
+}
+
+/** Every path waiting in a pending set, as `distributionId path` (the collector acknowledged its messages). */
+async function pendingPaths(faults: FaultStack): Promise<Set<string>> {
+  const store = new DynamoPendingStore(DynamoDBDocumentClient.from(faults.stack.clients.dynamo), {
+    tableName: faults.stack.tableName,
+  });
+  const waiting = new Set<string>();
+  for (const summary of await store.summarize()) {
+    for (const set of await store.list(summary.distributionId)) {
+      for (const path of set.paths) waiting.add(`${set.distributionId} ${path}`);
+    }
+  }
+  return waiting;
 }
