@@ -1,13 +1,10 @@
-import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloudFrontErrorCaching } from '../../shared/adapters/cloudfront-error-caching.ts';
 import { collectBatch } from '../../shared/app/collect-batch.ts';
 import type { VersionHistoryReader } from '../../shared/app/new-keys.ts';
 import type { KeyHistory } from '../../shared/domain/new-keys.ts';
-import { type CloudFrontEmulator, startCloudFrontEmulator } from '../../shared/local/cloudfront-emulator/index.ts';
-import { createCloudFrontClient, createDynamoClient } from '../helpers/aws-clients.ts';
-import { buildCollectorDeps, createLedgerTable, readMonth } from '../helpers/collector.ts';
+import { buildCollectorDeps, readMonth } from '../helpers/collector.ts';
+import { useCollectorWorld } from '../helpers/collector-world.ts';
 import { buildS3Notification, buildS3Record, buildSqsRecord } from '../helpers/events.ts';
 
 const SITE = 'E1SITE0000000A';
@@ -40,40 +37,20 @@ function batchOf(keys: readonly string[]) {
 }
 
 describe('collectBatch with new-key evidence', () => {
-  let emulator: CloudFrontEmulator;
-  let dynamo: DynamoDBClient;
-  let cloudFront: CloudFrontClient;
-  let tableName: string;
-
-  beforeAll(async () => {
-    emulator = await startCloudFrontEmulator({
-      distributions: [
-        {
-          id: SITE,
-          origins: [{ id: 's', domainName: 'site-bucket.s3.us-east-1.amazonaws.com' }],
-          customErrorResponses: [{ errorCode: 404, errorCachingMinTtl: TTL_SECONDS }],
-        },
-      ],
-    });
-    dynamo = createDynamoClient();
-    cloudFront = createCloudFrontClient(emulator.endpoint);
-  });
-
-  afterAll(async () => {
-    cloudFront.destroy();
-    dynamo.destroy();
-    await emulator.stop();
-  });
-
-  beforeEach(async () => {
-    emulator.reset();
-    tableName = await createLedgerTable(dynamo);
+  const world = useCollectorWorld({
+    distributions: [
+      {
+        id: SITE,
+        origins: [{ id: 's', domainName: 'site-bucket.s3.us-east-1.amazonaws.com' }],
+        customErrorResponses: [{ errorCode: 404, errorCachingMinTtl: TTL_SECONDS }],
+      },
+    ],
   });
 
   function depsAt(secondsAfterCreation: number) {
     const now = () => Date.parse(CREATED) + secondsAfterCreation * 1000;
-    const deps = buildCollectorDeps({ dynamo, tableName, cloudFront, routes: ROUTES, now });
-    const errorCaching = new CloudFrontErrorCaching(cloudFront, { cacheMs: 0, now });
+    const deps = buildCollectorDeps({ ...world, routes: ROUTES, now });
+    const errorCaching = new CloudFrontErrorCaching(world.cloudFront, { cacheMs: 0, now });
     return { ...deps, newKeys: { versions: VERSIONS, errorCaching } };
   }
 
@@ -82,15 +59,15 @@ describe('collectBatch with new-key evidence', () => {
     const results = await collectBatch(batchOf(['assets/app.1a2b.js', 'assets/vendor.3c4d.js']), depsAt(TTL_SECONDS));
     // Assess
     expect(results.map((result) => result.status)).toEqual(['fulfilled']);
-    expect(emulator.invalidations(SITE)).toEqual([]);
-    expect(await readMonth(dynamo, tableName, '2026-11')).toEqual([]);
+    expect(world.emulator.invalidations(SITE)).toEqual([]);
+    expect(await readMonth(world.dynamo, world.tableName, '2026-11')).toEqual([]);
   });
 
   it('invalidates a modified key and a re-created key, but not the new one', async () => {
     // Act
     await collectBatch(batchOf(['assets/app.1a2b.js', 'about.html', 'old.html']), depsAt(TTL_SECONDS));
     // Assess
-    const paths = emulator.invalidations(SITE).flatMap((invalidation) => [...invalidation.paths]);
+    const paths = world.emulator.invalidations(SITE).flatMap((invalidation) => [...invalidation.paths]);
     expect(paths.sort()).toEqual(['/about.html', '/old.html']);
   });
 
@@ -98,7 +75,7 @@ describe('collectBatch with new-key evidence', () => {
     // Act
     await collectBatch(batchOf(['assets/app.1a2b.js']), depsAt(TTL_SECONDS - 1));
     // Assess
-    const paths = emulator.invalidations(SITE).flatMap((invalidation) => [...invalidation.paths]);
+    const paths = world.emulator.invalidations(SITE).flatMap((invalidation) => [...invalidation.paths]);
     expect(paths).toEqual(['/assets/app.1a2b.js']);
   });
 });

@@ -1,16 +1,9 @@
-import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectBatch } from '../../shared/app/collect-batch.ts';
 import { toCloudFrontPath } from '../../shared/domain/paths.ts';
-import {
-  type CloudFrontEmulator,
-  DEFAULT_REFUSED_CHARACTERS,
-  matchesInvalidationPath,
-  startCloudFrontEmulator,
-} from '../../shared/local/cloudfront-emulator/index.ts';
-import { createCloudFrontClient, createDynamoClient } from '../helpers/aws-clients.ts';
-import { buildCollectorDeps, createLedgerTable, readMonth } from '../helpers/collector.ts';
+import { DEFAULT_REFUSED_CHARACTERS, matchesInvalidationPath } from '../../shared/local/cloudfront-emulator/index.ts';
+import { buildCollectorDeps, readMonth } from '../helpers/collector.ts';
+import { useCollectorWorld } from '../helpers/collector-world.ts';
 import { buildSqsBatch } from '../helpers/events.ts';
 
 const SITE = 'E1REFUSE00000A';
@@ -20,30 +13,10 @@ const NOW = Date.parse('2026-11-21T12:00:00Z');
 const POLICY = { monthlyPathBudget: 1_000_000, maxPathsPerInvalidation: 3000 };
 
 describe('collectBatch with a path CloudFront refuses', () => {
-  let emulator: CloudFrontEmulator;
-  let dynamo: DynamoDBClient;
-  let cloudFront: CloudFrontClient;
-  let tableName: string;
-
-  beforeAll(async () => {
-    // `!` stands for a refusal nobody foresaw: the planner keeps it in an exact path.
-    emulator = await startCloudFrontEmulator({
-      distributions: [{ id: SITE, origins: [{ id: 's', domainName: 'site-bucket.s3.us-east-1.amazonaws.com' }] }],
-      refusedCharacters: `${DEFAULT_REFUSED_CHARACTERS}!`,
-    });
-    dynamo = createDynamoClient();
-    cloudFront = createCloudFrontClient(emulator.endpoint);
-  });
-
-  afterAll(async () => {
-    cloudFront.destroy();
-    dynamo.destroy();
-    await emulator.stop();
-  });
-
-  beforeEach(async () => {
-    emulator.reset();
-    tableName = await createLedgerTable(dynamo);
+  // `!` stands for a refusal nobody foresaw: the planner keeps it in an exact path.
+  const world = useCollectorWorld({
+    distributions: [{ id: SITE, origins: [{ id: 's', domainName: 'site-bucket.s3.us-east-1.amazonaws.com' }] }],
+    refusedCharacters: `${DEFAULT_REFUSED_CHARACTERS}!`,
   });
 
   it('issues every other path and covers the refused key with a wildcard cut before its doubtful character', async () => {
@@ -51,22 +24,22 @@ describe('collectBatch with a path CloudFront refuses', () => {
     const goodKeys = Array.from({ length: 9 }, (_, i) => `pages/page-${i}.html`);
     const keys = [...goodKeys, 'sale/promo!.html'];
     const records = buildSqsBatch({ bucket: 'site-bucket', keys, recordsPerMessage: 1 });
-    const deps = buildCollectorDeps({ dynamo, tableName, cloudFront, routes: ROUTES, policy: POLICY, now: () => NOW });
+    const deps = buildCollectorDeps({ ...world, routes: ROUTES, policy: POLICY, now: () => NOW });
 
     // Act
     const results = await collectBatch(records, deps);
 
     // Assess
     expect(results.map((result) => result.status)).toEqual(records.map(() => 'fulfilled'));
-    const issued = emulator.invalidations(SITE).flatMap((invalidation) => [...invalidation.paths]);
+    const issued = world.emulator.invalidations(SITE).flatMap((invalidation) => [...invalidation.paths]);
     for (const key of goodKeys) expect(issued).toContain(toCloudFrontPath(key));
     expect(issued).toContain('/sale/promo*');
     expect(issued.some((path) => path.includes('!'))).toBe(false);
     expect(issued).toHaveLength(keys.length);
     expect(issued.every((path) => keys.some((key) => matchesInvalidationPath(path, toCloudFrontPath(key))))).toBe(true);
-    const total = (await readMonth(dynamo, tableName, '2026-11')).find((item) => item.sk === 'TOTAL');
+    const total = (await readMonth(world.dynamo, world.tableName, '2026-11')).find((item) => item.sk === 'TOTAL');
     expect(total?.paths).toBe(issued.length);
-    expect(total?.invalidations).toBe(emulator.invalidations(SITE).length);
+    expect(total?.invalidations).toBe(world.emulator.invalidations(SITE).length);
     expect(deps.metrics.values.get('RefusedPaths')).toBe(1);
     const line = deps.log.lines.find((entry) => entry.message === 'invalidation path refused');
     expect(line?.extra).toMatchObject({
@@ -80,18 +53,18 @@ describe('collectBatch with a path CloudFront refuses', () => {
     // Prepare
     const keys = ['a/1.html', 'a/2.html', "b/it's.html", 'c/why!.html'];
     const records = buildSqsBatch({ bucket: 'site-bucket', keys, recordsPerMessage: 4 });
-    const deps = buildCollectorDeps({ dynamo, tableName, cloudFront, routes: ROUTES, policy: POLICY, now: () => NOW });
+    const deps = buildCollectorDeps({ ...world, routes: ROUTES, policy: POLICY, now: () => NOW });
 
     // Act
     await collectBatch(records, deps);
-    const created = emulator.invalidations(SITE).length;
+    const created = world.emulator.invalidations(SITE).length;
     const again = await collectBatch(records, deps);
 
     // Assess
     expect(again.every((result) => result.status === 'fulfilled')).toBe(true);
-    expect(emulator.invalidations(SITE)).toHaveLength(created);
-    const total = (await readMonth(dynamo, tableName, '2026-11')).find((item) => item.sk === 'TOTAL');
-    const issued = emulator.invalidations(SITE).flatMap((invalidation) => [...invalidation.paths]);
+    expect(world.emulator.invalidations(SITE)).toHaveLength(created);
+    const total = (await readMonth(world.dynamo, world.tableName, '2026-11')).find((item) => item.sk === 'TOTAL');
+    const issued = world.emulator.invalidations(SITE).flatMap((invalidation) => [...invalidation.paths]);
     expect(total?.paths).toBe(issued.length);
     expect(issued).toEqual(expect.arrayContaining(['/b/it*', '/c/why*', '/a/1.html', '/a/2.html']));
   });
