@@ -93,7 +93,8 @@ export async function runLocal(argv: readonly string[], io: CliIo): Promise<numb
     say(
       `Starting the local stack (stage ${settings.stage}: batch ${settings.batchSize}, window ${settings.batchWindowSeconds} s, maxReceiveCount ${settings.maxReceiveCount}) ...`,
     );
-    stack = await startLocalStack({ settings });
+    // The watcher runs too, so the report shows how long invalidations took (and outside ones are reported).
+    stack = await startLocalStack({ settings, watch: true });
     describeStack(stack, say);
     if (values.serve) {
       say('Serving. Ctrl-C stops every process.');

@@ -113,7 +113,7 @@ describe('buildMonthlyReport', () => {
   });
 
   describe('the current month', () => {
-    it('projects the month-to-date rate to the month end', () => {
+    it('projects the rate since the first day with paths to the month end', () => {
       // Prepare
       const input = buildEmptyInput({
         month: '2026-11',
@@ -125,21 +125,26 @@ describe('buildMonthlyReport', () => {
       const report = buildMonthlyReport(input);
       // Assess
       expect(report.period).toMatchObject({ state: 'current', elapsedDays: 10, daysInMonth: 30 });
-      expect(report.projection).toEqual({ basis: 'rate', paths: 1200, costUsd: 1, budget: 1000, overBudget: true });
+      // 400 paths in the 8 days since the 3rd: 50 a day for the 28 days from the 3rd to the month end.
+      expect(report.projection).toEqual({ basis: 'rate', paths: 1400, costUsd: 2, budget: 1000, overBudget: true });
       expect(report.days).toHaveLength(11);
     });
 
-    it('measures the rate over at least one day in the first hours', () => {
-      // Prepare
+    it('projects nothing from less than a day of activity: the figures are the paths so far', () => {
+      // Prepare: a demo's burst on the 20th, an hour old (it would project 300 paths at an hourly rate).
       const input = buildEmptyInput({
         month: '2026-11',
-        now: Date.parse('2026-11-01T01:00:00Z'),
+        now: Date.parse('2026-11-20T01:00:00Z'),
         total: buildCounters({ paths: 10 }),
+        days: [{ day: 20, counters: buildCounters({ paths: 10 }) }],
       });
       // Act
       const report = buildMonthlyReport(input);
       // Assess
-      expect(report.projection.paths).toBe(300);
+      expect(report.projection).toMatchObject({ basis: 'actual', paths: 10, overBudget: false });
+      expect(report.notes).toContain(
+        'Too early to project: less than a day of activity this month, so the figures are the paths so far.',
+      );
     });
 
     it('checks the projection against the stage budget', () => {
@@ -148,6 +153,7 @@ describe('buildMonthlyReport', () => {
         month: '2026-11',
         now: Date.parse('2026-11-16T00:00:00Z'),
         total: buildCounters({ paths: 100 }),
+        days: [{ day: 1, counters: buildCounters({ paths: 100 }) }],
         monthlyPathBudget: 150,
       });
       // Act

@@ -51,7 +51,10 @@ export function buildMonthlyReport(input: MonthlyReportInput): MonthlyReport {
   };
   const { totals, distributions } = buildFigures(account, sources);
   const accountPaths = totals.paths + (totals.outsidePaths ?? 0);
-  const projected = projectPaths(period, accountPaths, input.now);
+  const days = buildDays(input, period, outside);
+  const firstActiveDay = days.find((day) => day.paths + day.outsidePaths > 0)?.day;
+  const projection = projectPaths(period, accountPaths, input.now, firstActiveDay);
+  const projected = projection.paths;
   const budget = input.monthlyPathBudget ?? FREE_PATHS_PER_MONTH;
   const ledger = countStatuses(input.ledger);
   const freeUsed = Math.min(accountPaths, FREE_PATHS_PER_MONTH);
@@ -65,9 +68,9 @@ export function buildMonthlyReport(input: MonthlyReportInput): MonthlyReport {
     freeTier: { limit: FREE_PATHS_PER_MONTH, used: freeUsed, left: FREE_PATHS_PER_MONTH - freeUsed },
     totals,
     distributions,
-    days: buildDays(input, period, outside),
+    days,
     projection: {
-      basis: period.state === 'current' ? 'rate' : 'actual',
+      basis: projection.basis,
       paths: projected,
       costUsd: costOfPaths(0, projected),
       budget,

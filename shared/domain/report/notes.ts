@@ -45,10 +45,12 @@ export function buildNotes(report: Omit<MonthlyReport, 'notes'>, items: readonly
   if (totals.invalidations === 0 && items.length === 0 && reconciliation.outside.length === 0) {
     notes.push(`No invalidations recorded for ${report.month}.`);
   }
-  if (report.period.state === 'current') {
+  if (report.period.state === 'current' && report.projection.basis === 'rate') {
     notes.push(
-      `The month is in progress: the projection extrapolates the rate of the first ${report.period.elapsedDays.toFixed(1)} days.`,
+      `The month is in progress: the projection extrapolates the rate since the first day with paths (${report.period.elapsedDays.toFixed(1)} days of the month have passed).`,
     );
+  } else if (report.period.state === 'current') {
+    notes.push('Too early to project: less than a day of activity this month, so the figures are the paths so far.');
   }
   if (ledger.reserved > 0) {
     notes.push(

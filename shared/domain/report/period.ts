@@ -37,17 +37,27 @@ export function periodOf(month: MonthKey, now: number): ReportPeriod {
 }
 
 /**
- * The paths expected by the end of the month. A past (or future) month has its actual total; the
- * current month extrapolates the month-to-date rate, measured over at least one day (the collector's
- * pacing window, so the first hour's burst is not taken for a month-long rate).
+ * The paths expected by the end of the month. A past (or future) month has its actual total. The
+ * current month extrapolates the rate since its first active day, once that day is at least a day
+ * behind `now` (the collector's pacing window); before that there is no rate to speak of (a burst in
+ * the first minutes would project hundreds of paths), so the projection is the paths so far.
  *
  * @param period - from {@link periodOf}
  * @param pathsSoFar - account paths counted so far this month
  * @param now - epoch milliseconds
+ * @param firstActiveDay - the first day of the month with paths (1-based); undefined when none
+ * @returns the paths, and whether they extrapolate a rate
  */
-export function projectPaths(period: ReportPeriod, pathsSoFar: number, now: number): number {
-  if (period.state !== 'current') return pathsSoFar;
-  const elapsed = Math.max(now - period.startMs, PACING_MIN_WINDOW_MS);
-  const projected = Math.round((pathsSoFar / elapsed) * (period.endMs - period.startMs));
-  return Math.max(pathsSoFar, projected);
+export function projectPaths(
+  period: ReportPeriod,
+  pathsSoFar: number,
+  now: number,
+  firstActiveDay: number | undefined,
+): { readonly paths: number; readonly basis: 'actual' | 'rate' } {
+  if (period.state !== 'current' || firstActiveDay === undefined) return { paths: pathsSoFar, basis: 'actual' };
+  const activeSince = period.startMs + (firstActiveDay - 1) * DAY_MS;
+  const elapsed = now - activeSince;
+  if (elapsed < PACING_MIN_WINDOW_MS) return { paths: pathsSoFar, basis: 'actual' };
+  const projected = Math.round((pathsSoFar / elapsed) * (period.endMs - activeSince));
+  return { paths: Math.max(pathsSoFar, projected), basis: 'rate' };
 }

@@ -173,7 +173,10 @@ export interface MonthlyReport {
   readonly distributions: readonly DistributionFigures[];
   readonly days: readonly DayFigures[];
   readonly projection: {
-    /** `actual` for a past (or future) month, `rate` for the current one. */
+    /**
+     * `rate` for the current month once its first active day is a day old; `actual` (the paths so far)
+     * for a past or future month, and for a current one with less than a day of activity.
+     */
     readonly basis: 'actual' | 'rate';
     /** Paths (ours + outside) expected by the end of the month. */
     readonly paths: number;
