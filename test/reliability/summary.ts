@@ -70,7 +70,7 @@ export function formatSummary(summary: FaultRunSummary, seconds: number): string
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([kind, count]) => `  ${kind.padEnd(46)}${count}`),
     `stale objects               ${summary.staleObjects}, stale, waiting (pending/DLQ) ${summary.deadLetteredObjects}`,
-    `dead-lettered objects       ${summary.deadLetteredObjects} (in the DLQ with a logged reason; ${summary.deadLetters} dead letters)`,
+    `waiting objects             ${summary.deadLetteredObjects} (in a pending set, or in the DLQ with a logged reason; ${summary.deadLetters} dead letters)`,
     ...Object.entries(summary.deadLetterReasons).map(
       ([reason, count]) => `  last failure ${reason.padEnd(34)}${count}`,
     ),
