@@ -16,6 +16,7 @@ import { recordSharedMessages, skipHandledMessages } from './message-progress.ts
 import { type NewKeySources, splitNewKeys } from './new-keys.ts';
 import type { MessageProgress, PendingStore } from './pending-ports.ts';
 import type { KeyLister, RetryQueue, StoredPlan } from './ports.ts';
+import { storedPlanOf } from './stored-plan.ts';
 import type { SweepMetric } from './sweep-reservations.ts';
 
 export type { Log } from './issue-unit.ts';
@@ -220,20 +221,15 @@ function planPaths(
   budget: BatchBudget,
   inventory: Inventory | undefined,
 ): StoredPlan {
-  const plan = planInvalidation({
-    changed,
-    free,
-    maxPaths: budget.maxPaths,
-    maxWildcards: budget.maxWildcards,
-    ...(inventory === undefined ? {} : { inventory }),
-  });
-  return {
-    paths: plan.paths.map((path) => path.path),
-    exactPaths: plan.exactPaths,
-    wildcardPaths: plan.wildcardPaths,
-    changed: plan.changed,
-    collateral: plan.collateral,
-  };
+  return storedPlanOf(
+    planInvalidation({
+      changed,
+      free,
+      maxPaths: budget.maxPaths,
+      maxWildcards: budget.maxWildcards,
+      ...(inventory === undefined ? {} : { inventory }),
+    }),
+  );
 }
 
 async function delayFailed(

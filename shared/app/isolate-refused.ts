@@ -5,6 +5,7 @@ import { callerReferenceOf, partUnitKeyOf } from '../domain/unit-of-work.ts';
 import { RefusedPathError } from './errors.ts';
 import { invalidateUnit, type UnitDeps, type UnitRequest } from './issue-unit.ts';
 import type { CreatedInvalidation, InvalidationGateway, LedgerEntry } from './ports.ts';
+import { fixedPlanOf } from './stored-plan.ts';
 
 /** Metric of a path CloudFront refused and that was re-planned as a shorter wildcard. */
 export type IsolationMetric = 'RefusedPaths';
@@ -108,25 +109,19 @@ async function coverRefusedPath(
 /** A part of a refused unit: fixed paths, its own key and CallerReference. */
 function partRequest(parent: UnitRequest, paths: readonly string[], changedObjects: number): UnitRequest {
   const unitKey = partUnitKeyOf(parent.unitKey, paths);
-  const wildcardPaths = paths.filter((path) => path.endsWith('*')).length;
+  const fixed = fixedPlanOf(paths, changedObjects);
   return {
     ...parent,
     unitKey,
     callerReference: callerReferenceOf(unitKey),
     changedObjects,
     plan: (budget) => {
-      if (wildcardPaths > budget.maxWildcards) {
+      if (fixed.wildcardPaths > budget.maxWildcards) {
         throw new PlanBudgetError(
-          `isolated part of ${parent.unitKey}: expected at most ${budget.maxWildcards} wildcards, got ${wildcardPaths}`,
+          `isolated part of ${parent.unitKey}: expected at most ${budget.maxWildcards} wildcards, got ${fixed.wildcardPaths}`,
         );
       }
-      return {
-        paths,
-        exactPaths: paths.length - wildcardPaths,
-        wildcardPaths,
-        changed: changedObjects,
-        collateral: null,
-      };
+      return fixed;
     },
   };
 }

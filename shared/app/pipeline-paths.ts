@@ -6,6 +6,7 @@ import { invalidateUnit } from './issue-unit.ts';
 import { PipelineError } from './pipeline-errors.ts';
 import type { PipelineDeps } from './pipeline-ports.ts';
 import type { StoredPlan } from './ports.ts';
+import { fixedPlanOf, storedPlanOf } from './stored-plan.ts';
 
 type PathsParams = Extract<PipelineParams, { mode: 'paths' }>;
 type PathsState = Extract<ContinuationState, { mode: 'paths' }>;
@@ -94,22 +95,9 @@ export async function advancePaths(params: PathsParams, state: PathsState, deps:
  * coalesced by the planner (which may throw PlanBudgetError, retryable).
  */
 export function planWithin(paths: readonly string[], budget: BatchBudget): StoredPlan {
-  const wildcardPaths = paths.filter((path) => path.endsWith('*')).length;
-  if (paths.length <= budget.maxPaths && wildcardPaths <= budget.maxWildcards) {
-    return {
-      paths: [...paths],
-      exactPaths: paths.length - wildcardPaths,
-      wildcardPaths,
-      changed: paths.length,
-      collateral: null,
-    };
-  }
-  const plan = planInvalidation({ changed: paths, maxPaths: budget.maxPaths, maxWildcards: budget.maxWildcards });
-  return {
-    paths: plan.paths.map((path) => path.path),
-    exactPaths: plan.exactPaths,
-    wildcardPaths: plan.wildcardPaths,
-    changed: plan.changed,
-    collateral: plan.collateral,
-  };
+  const fixed = fixedPlanOf(paths, paths.length);
+  if (paths.length <= budget.maxPaths && fixed.wildcardPaths <= budget.maxWildcards) return fixed;
+  return storedPlanOf(
+    planInvalidation({ changed: paths, maxPaths: budget.maxPaths, maxWildcards: budget.maxWildcards }),
+  );
 }
