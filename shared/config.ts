@@ -1,5 +1,6 @@
 import { ConfigError } from './config-errors.ts';
 import { DEFAULT_MAX_STALENESS_SECONDS } from './domain/pending-policy.ts';
+import { MAX_STALENESS_LIMIT_SECONDS } from './domain/route-config.ts';
 import {
   DEFAULT_DEPLOY_SCHEDULE,
   DEFAULT_WATCH_SCHEDULE,
@@ -41,7 +42,10 @@ export interface ServiceConfig {
   readonly staleReservationSeconds: number;
   /** Least time between two reservation sweeps of one container. */
   readonly sweepIntervalSeconds: number;
-  /** Freshness SLO: the longest a change may be held in the pending set to coalesce (default 0: never). */
+  /**
+   * The stage's freshness SLO: the longest a change may be held in the pending set to coalesce (default
+   * 0: never), for routes without a `maxStalenessSeconds` of their own.
+   */
   readonly maxStalenessSeconds: number;
   /** This function's timeout: how long its lease on a unit of work protects it (it cannot run longer). */
   readonly functionTimeoutSeconds: number;
@@ -134,7 +138,13 @@ export function readConfig(env: Env = process.env): ServiceConfig {
     accountTableName: optional(env, ENV.ACCOUNT_TABLE_NAME),
     functionTimeoutSeconds: integer(env, ENV.FUNCTION_TIMEOUT_SECONDS, 900, 1, 900),
     outsideReconcileSeconds: integer(env, ENV.OUTSIDE_RECONCILE_SECONDS, 300, 1),
-    maxStalenessSeconds: integer(env, ENV.MAX_STALENESS_SECONDS, DEFAULT_MAX_STALENESS_SECONDS, 0, 31 * 86_400),
+    maxStalenessSeconds: integer(
+      env,
+      ENV.MAX_STALENESS_SECONDS,
+      DEFAULT_MAX_STALENESS_SECONDS,
+      0,
+      MAX_STALENESS_LIMIT_SECONDS,
+    ),
     notify: oneOf(env, ENV.NOTIFY, Object.values(NOTIFY_MODE), NOTIFY_MODE.all),
     watchMaxWaitSeconds,
     watchSchedule: {

@@ -25,7 +25,10 @@ export type { Log } from './issue-unit.ts';
 export interface CollectorPolicy extends BudgetPolicy {
   readonly backoffBaseSeconds: number;
   readonly backoffMaxSeconds: number;
-  /** Freshness SLO: how long a change may be held in the pending set to coalesce (default 0: never). */
+  /**
+   * The stage's freshness SLO: how long a change may be held in the pending set to coalesce (default 0:
+   * never), for routes without a `maxStalenessSeconds` of their own.
+   */
   readonly maxStalenessSeconds?: number;
 }
 
@@ -154,8 +157,9 @@ async function processGroup(group: DistributionGroup, changes: readonly S3Change
   }
   // The inventory was listed under the group's own paths: merged pending paths plan without it. Free
   // paths stay free in any plan (a new key has nothing stale to evict).
+  const own = new Set(changed);
   const plan = (paths: readonly string[], budget: BatchBudget) =>
-    planPaths(paths, free, budget, paths.length === changed.length ? inventory : undefined);
+    planPaths(paths, free, budget, paths.length === own.size && paths.every((p) => own.has(p)) ? inventory : undefined);
   if (deps.pending !== undefined) {
     const fresh = {
       unitKey,
@@ -163,6 +167,7 @@ async function processGroup(group: DistributionGroup, changes: readonly S3Change
       messageIds: [...group.messageIds],
       changedObjects: countObjects(group),
       firstSeenAt: group.firstEventAt ?? deps.now(),
+      maxStalenessSeconds: stalenessOf(group, deps),
     };
     await issueWithPending(group.distributionId, fresh, plan, pendingDepsOf(deps, deps.pending));
     return;
@@ -205,14 +210,27 @@ export async function drainPending(deps: CollectorDeps): Promise<Map<string, str
 }
 
 function pendingDepsOf(deps: CollectorDeps, pending: PendingStore): PendingDeps {
-  const maxStalenessSeconds = deps.policy.maxStalenessSeconds ?? DEFAULT_MAX_STALENESS_SECONDS;
+  const defaultMaxStalenessSeconds = deps.policy.maxStalenessSeconds ?? DEFAULT_MAX_STALENESS_SECONDS;
   return {
     ...deps,
     isolationMetrics: deps.metrics,
     pending,
-    pendingPolicy: { ...deps.policy, maxStalenessSeconds: () => maxStalenessSeconds },
+    pendingPolicy: { ...deps.policy, defaultMaxStalenessSeconds },
     pendingMetrics: deps.metrics,
   };
+}
+
+/**
+ * The freshness SLO of a group's changes: the smallest `maxStalenessSeconds` of the routes that fed it
+ * (a route without one has the stage's), so no change waits longer than its own route allows.
+ */
+function stalenessOf(group: DistributionGroup, deps: CollectorDeps): number {
+  const stage = deps.policy.maxStalenessSeconds ?? DEFAULT_MAX_STALENESS_SECONDS;
+  let least = Number.POSITIVE_INFINITY;
+  for (const index of group.routeIndexes) {
+    least = Math.min(least, deps.routes.routes[index]?.config.maxStalenessSeconds ?? stage);
+  }
+  return Number.isFinite(least) ? least : stage;
 }
 
 function planPaths(

@@ -1,21 +1,19 @@
-import { createHash } from 'node:crypto';
-import type { BatchBudget } from '../domain/budget.ts';
+import { mostUrgent, pickDrainable } from '../domain/drain-order.ts';
 import { monthKeyOf } from '../domain/month.ts';
 import { shouldHoldPending } from '../domain/pending-policy.ts';
-import { callerReferenceOf } from '../domain/unit-of-work.ts';
-import { UnitBusyError } from './errors.ts';
-import { type IsolationDeps, invalidateIsolating } from './isolate-refused.ts';
+import { fits, issueChosen, type Plan, putFresh, type Waiting } from './drain-unit.ts';
+import type { IsolationDeps } from './isolate-refused.ts';
 import type { BudgetPolicy } from './issue-unit.ts';
 import type { PendingSet, PendingStore } from './pending-ports.ts';
-import { LEDGER_STATUS, type StoredPlan } from './ports.ts';
+import { LEDGER_STATUS } from './ports.ts';
 
 /** A drain holds its distribution's lease at most this long (Lambda's longest timeout). */
 const LEASE_TTL_MS = 900_000;
 
 /** The policy of the pending set. */
 export interface PendingPolicy extends BudgetPolicy {
-  /** Freshness SLO per distribution: the longest a change may be held to coalesce. */
-  maxStalenessSeconds(distributionId: string): number;
+  /** The stage's freshness SLO (seconds), for pending sets stored without one of their own. */
+  readonly defaultMaxStalenessSeconds: number;
 }
 
 /** What issuing with the pending set needs. */
@@ -35,15 +33,25 @@ export interface FreshChanges {
   readonly messageIds: readonly string[];
   readonly changedObjects: number;
   readonly firstSeenAt: number;
+  /** Their freshness SLO: the smallest `maxStalenessSeconds` of the routes that produced them. */
+  readonly maxStalenessSeconds: number;
 }
 
-/** What happened to a distribution's changes. */
-export type PendingOutcome = 'issued' | 'held' | 'pending' | 'nothing';
+/**
+ * What happened to a distribution's changes: all issued, issued in part (the rest pending: the budget
+ * took the overdue and oldest first), held to coalesce, left pending, or nothing to do.
+ */
+export type PendingOutcome = 'issued' | 'partly-issued' | 'held' | 'pending' | 'nothing';
 
 /**
  * Issues a distribution's fresh changes together with its pending sets, as one plan, or writes the
  * fresh changes to the pending set when they cannot (or should not) go now. On return every fresh
  * change is either issued or durably pending, so its SQS messages may be acknowledged.
+ *
+ * Held only while every change may still wait by its own SLO (`maxStalenessSeconds` of its route). When
+ * the merged set does not fit the budget (no wildcard slot, the hard cap or the in-flight quota leaving
+ * few paths), the sets that fit go, overdue ones first and then the oldest ({@link pickDrainable}); the
+ * others stay pending.
  *
  * Concurrent drains of one distribution are kept apart by a lease; a drain that finds the lease taken
  * issues its fresh changes alone. Sets are claimed by the drain's unit before it is issued: a later
@@ -57,7 +65,7 @@ export type PendingOutcome = 'issued' | 'held' | 'pending' | 'nothing';
 export async function issueWithPending(
   distributionId: string,
   fresh: FreshChanges | undefined,
-  plan: (paths: readonly string[], budget: BatchBudget) => StoredPlan,
+  plan: Plan,
   deps: PendingDeps,
 ): Promise<PendingOutcome> {
   const now = deps.now();
@@ -66,66 +74,52 @@ export async function issueWithPending(
   try {
     const sets = leased ? await usableSets(distributionId, deps) : [];
     if (fresh === undefined && sets.length === 0) return 'nothing';
-    const oldest = Math.min(fresh?.firstSeenAt ?? now, ...sets.map((set) => set.firstSeenAt));
-    const paths = [...new Set([...(fresh?.paths ?? []), ...sets.flatMap((set) => set.paths)])];
-    const usage = await deps.ledger.usage(monthKeyOf(now));
-    const hold = shouldHoldPending({
-      nowMs: now,
-      oldestFirstSeenAt: oldest,
-      maxStalenessSeconds: deps.pendingPolicy.maxStalenessSeconds(distributionId),
-      pathsUsedThisMonth: usage.paths,
-      monthlyPathBudget: deps.pendingPolicy.monthlyPathBudget,
-      changedPaths: paths.length,
-    });
-    if (hold) {
+    const waiting: Waiting[] = [
+      ...(fresh === undefined ? [] : [{ ...fresh, fresh }]),
+      ...sets.map((set) => ({
+        paths: set.paths,
+        firstSeenAt: set.firstSeenAt,
+        maxStalenessSeconds: set.maxStalenessSeconds ?? deps.pendingPolicy.defaultMaxStalenessSeconds,
+        set,
+      })),
+    ];
+    if (await shouldHold(waiting, now, deps)) {
       if (fresh !== undefined) await putFresh(distributionId, fresh, undefined, deps);
       deps.pendingMetrics.count('PendingHeld', 1);
       return 'held';
     }
-    const unitKey = sets.length === 0 && fresh !== undefined ? fresh.unitKey : mergedKeyOf(distributionId, fresh, sets);
-    if (sets.length > 0) await deps.pending.claim(sets, unitKey);
-    try {
-      await invalidateIsolating(
-        {
-          distributionId,
-          unitKey,
-          callerReference: callerReferenceOf(unitKey),
-          source: 'collector',
-          messageCount: (fresh?.messageIds.length ?? 0) + sets.reduce((sum, set) => sum + set.messageCount, 0),
-          changedObjects: (fresh?.changedObjects ?? 0) + sets.reduce((sum, set) => sum + set.changedObjects, 0),
-          firstEventAt: oldest,
-          plan: (budget) => plan(paths, budget),
-        },
-        deps,
-      );
-    } catch (error) {
-      if ((error as Error).name === 'InjectedCrashError') throw error;
-      // Definite failures leave the unit released (its sets are taken again by the next drain); after an
-      // ambiguous one the unit stays reserved and the set is claimed by it until the sweep settles it. A
-      // unit another invocation holds (the same messages delivered twice at once) is claimed the same way:
-      // once that invocation issues it the set is removed, and if it is released the set is drained again.
-      const ambiguous = (error as { definite?: unknown }).definite === false || error instanceof UnitBusyError;
-      if (fresh !== undefined) await putFresh(distributionId, fresh, ambiguous ? unitKey : undefined, deps);
-      deps.log.warn('changes pending', {
-        distributionId,
-        unitKey,
-        paths: paths.length,
-        error: (error as Error).name,
-        reason: (error as Error).message,
-      });
-      return 'pending';
-    }
-    if (sets.length > 0) {
-      await deps.pending.remove(sets);
-      deps.pendingMetrics.count(
-        'PendingDrained',
-        sets.reduce((sum, set) => sum + set.paths.length, 0),
-      );
-    }
-    return 'issued';
+    const whole = await issueChosen(distributionId, waiting, plan, deps);
+    if (whole.kind !== 'too-big') return whole.kind;
+    // The merged set does not fit: what fits goes, overdue first, then the oldest.
+    const chosen = pickDrainable(waiting, now, (paths) => fits(plan, paths, whole.budget));
+    deps.log.info('drain takes part of the pending changes', {
+      distributionId,
+      sets: waiting.length,
+      taken: chosen.length,
+      budget: whole.budget.maxPaths,
+      wildcards: whole.budget.maxWildcards,
+    });
+    const part = chosen.length === 0 ? undefined : await issueChosen(distributionId, chosen, plan, deps);
+    const freshLeft = !chosen.some((item) => item.fresh !== undefined) || part?.kind === 'too-big';
+    if (fresh !== undefined && freshLeft) await putFresh(distributionId, fresh, undefined, deps);
+    if (part?.kind === 'issued') return chosen.length === waiting.length ? 'issued' : 'partly-issued';
+    return 'pending';
   } finally {
     if (leased) await deps.pending.releaseLease(distributionId, owner);
   }
+}
+
+async function shouldHold(waiting: readonly Waiting[], now: number, deps: PendingDeps): Promise<boolean> {
+  const urgent = mostUrgent(waiting);
+  const usage = await deps.ledger.usage(monthKeyOf(now));
+  return shouldHoldPending({
+    nowMs: now,
+    oldestFirstSeenAt: urgent.firstSeenAt,
+    maxStalenessSeconds: urgent.maxStalenessSeconds,
+    pathsUsedThisMonth: usage.paths,
+    monthlyPathBudget: deps.pendingPolicy.monthlyPathBudget,
+    changedPaths: new Set(waiting.flatMap((item) => item.paths)).size,
+  });
 }
 
 /** The distribution's sets a drain may take; sets whose unit was issued are removed on the way. */
@@ -146,33 +140,4 @@ async function usableSets(distributionId: string, deps: PendingDeps): Promise<Pe
   }
   if (done.length > 0) await deps.pending.remove(done);
   return usable;
-}
-
-async function putFresh(
-  distributionId: string,
-  fresh: FreshChanges,
-  claimedBy: string | undefined,
-  deps: PendingDeps,
-): Promise<void> {
-  await deps.pending.put({
-    distributionId,
-    setKey: fresh.unitKey,
-    paths: fresh.paths,
-    firstSeenAt: fresh.firstSeenAt,
-    messageIds: fresh.messageIds,
-    messageCount: fresh.messageIds.length,
-    changedObjects: fresh.changedObjects,
-    ...(claimedBy === undefined ? {} : { claimedBy }),
-  });
-  deps.pendingMetrics.count('PendingWritten', fresh.paths.length);
-}
-
-/** A drain's unit key: the distribution, the fresh unit and the sets it takes. */
-function mergedKeyOf(distributionId: string, fresh: FreshChanges | undefined, sets: readonly PendingSet[]): string {
-  const hash = createHash('sha256')
-    .update(distributionId)
-    .update('\ndrain\n')
-    .update(fresh?.unitKey ?? '');
-  for (const key of sets.map((set) => set.setKey).sort()) hash.update('\n').update(key);
-  return hash.digest('hex').slice(0, 32);
 }

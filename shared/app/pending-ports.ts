@@ -13,6 +13,11 @@ export interface PendingSet {
   readonly paths: readonly string[];
   /** Earliest S3 event time (or receipt) of its changes, epoch ms: what staleness counts from. */
   readonly firstSeenAt: number;
+  /**
+   * Freshness SLO of its changes, seconds: the smallest `maxStalenessSeconds` of the routes that produced
+   * them. Absent on sets stored before routes had one: the stage's applies.
+   */
+  readonly maxStalenessSeconds?: number;
   /** SQS message ids the changes came from (at most {@link MAX_SOURCE_IDS} kept, for the logs). */
   readonly messageIds: readonly string[];
   readonly messageCount: number;

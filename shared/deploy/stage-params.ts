@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { NOTIFY_MODE, type NotifyMode } from '../config.ts';
 import { RouteConfigError } from '../domain/errors.ts';
-import { parseRouteConfig, type RouteConfig } from '../domain/route-config.ts';
+import { MAX_STALENESS_LIMIT_SECONDS, parseRouteConfig, type RouteConfig } from '../domain/route-config.ts';
 import { StageParamsError } from './errors.ts';
 import {
   booleanParam,
@@ -52,6 +52,7 @@ const SPECS = {
   maxPathsPerInvalidation: integerParam(1, 3000),
   hardMonthlyCap: optionalIntegerParam(1),
   wildcardSafetyMargin: integerParam(0, 14),
+  maxStalenessSeconds: integerParam(0, MAX_STALENESS_LIMIT_SECONDS),
   batchSize: integerParam(1, 10_000),
   batchWindowSeconds: integerParam(0, 300),
   maxReceiveCount: integerParam(1, 1000),

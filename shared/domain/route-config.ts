@@ -31,7 +31,15 @@ export interface RouteConfig {
   readonly trigger: RouteTrigger | null;
   /** List the bucket so the planner knows what else the distribution serves. */
   readonly inventory: boolean;
+  /**
+   * Freshness SLO of this route's changes: the longest they may be held in the pending set to coalesce
+   * with later ones, in seconds. `undefined`: the stage's `maxStalenessSeconds` param.
+   */
+  readonly maxStalenessSeconds: number | undefined;
 }
+
+/** The longest `maxStalenessSeconds` a route or stage may ask for: 31 days (a month of holding). */
+export const MAX_STALENESS_LIMIT_SECONDS = 31 * 86_400;
 
 const FIELDS = [
   'bucket',
@@ -43,6 +51,7 @@ const FIELDS = [
   'exclude',
   'trigger',
   'inventory',
+  'maxStalenessSeconds',
 ] as const;
 const FIELD_SET: ReadonlySet<string> = new Set(FIELDS);
 
@@ -106,7 +115,17 @@ function parseRoute(route: unknown, at: string): RouteConfig {
     exclude: parseStrings(route.exclude, `${at}.exclude`, 'a glob', false),
     trigger: parseTrigger(route.trigger, `${at}.trigger`),
     inventory: parseBoolean(route.inventory, `${at}.inventory`),
+    maxStalenessSeconds: parseStaleness(route.maxStalenessSeconds, `${at}.maxStalenessSeconds`),
   };
+}
+
+function parseStaleness(value: unknown, at: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_STALENESS_LIMIT_SECONDS) {
+    const expected = `a whole number of seconds from 0 to ${MAX_STALENESS_LIMIT_SECONDS} (31 days), or null for the stage's maxStalenessSeconds`;
+    fail(at, expected, value);
+  }
+  return value;
 }
 
 function parsePrefix(value: unknown, at: string): string {

@@ -92,6 +92,7 @@ export function createCatchAllRouteTable(distributionId: string, indexDocument: 
     exclude: [],
     trigger: null,
     inventory: false,
+    maxStalenessSeconds: undefined,
   };
   const route = compileRoute(config, 0);
   return { routes: [route], byBucket: new Map(), anyBucket: [route] };

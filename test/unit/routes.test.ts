@@ -242,7 +242,19 @@ describe('compileRoutes', () => {
         exclude: [],
         trigger: null,
         inventory: false,
+        maxStalenessSeconds: undefined,
       });
+    });
+
+    it("keeps a route's own maxStalenessSeconds and leaves the stage's to a route without one", () => {
+      // Act
+      const [own, inherits] = parseRouteConfig([
+        { bucket: 'site', distributionId: DIST, maxStalenessSeconds: 900 },
+        { bucket: 'site', prefix: 'docs/', distributionId: DIST, maxStalenessSeconds: null },
+      ]);
+      // Assess
+      expect(own?.maxStalenessSeconds).toBe(900);
+      expect(inherits?.maxStalenessSeconds).toBeUndefined();
     });
 
     it('accepts its own output again', () => {
@@ -276,7 +288,7 @@ describe('compileRoutes', () => {
       ],
       [
         { routes: [{ bucket: 'site', distributionId: DIST, exlcude: [] }] },
-        'routes[0].exlcude: expected one of the fields bucket, prefix, distributionId, originPath, indexDocument, indexNoSlash, exclude, trigger, inventory, got an unknown field',
+        'routes[0].exlcude: expected one of the fields bucket, prefix, distributionId, originPath, indexDocument, indexNoSlash, exclude, trigger, inventory, maxStalenessSeconds, got an unknown field',
       ],
       [
         { routes: [{ bucket: 'site', distributionId: DIST, prefix: '/docs' }] },
@@ -318,6 +330,10 @@ describe('compileRoutes', () => {
         { routes: [{ bucket: 'site', distributionId: DIST, inventory: 1 }] },
         'routes[0].inventory: expected true or false, got 1',
       ],
+      ...[-1, 1.5, '900', 31 * 86_400 + 1].map((value): [object, string] => [
+        { routes: [{ bucket: 'site', distributionId: DIST, maxStalenessSeconds: value }] },
+        `routes[0].maxStalenessSeconds: expected a whole number of seconds from 0 to 2678400 (31 days), or null for the stage's maxStalenessSeconds, got ${typeof value === 'string' ? `"${value}"` : value}`,
+      ]),
     ])('rejects %j with one clear message', (config, message) => {
       // Act
       const act = () => compileRoutes(config);

@@ -44,6 +44,7 @@ describe('readStageParams', () => {
       maxReceiveCount: 5,
       monthlyPathBudget: 1000,
       hardMonthlyCap: undefined,
+      maxStalenessSeconds: 0,
       queueVisibilityTimeoutSeconds: 6 * params.collectorTimeoutSeconds + 3,
       existingBuckets: ['local-site'],
     });
@@ -89,7 +90,11 @@ describe('readStageParams', () => {
     // Act
     const config = readConfig({ ...paramEnvironment(prod), STAGE: 'prod' });
     // Assess
-    expect(config).toMatchObject({ monthlyPathBudget: prod.monthlyPathBudget, hardMonthlyCap: prod.hardMonthlyCap });
+    expect(config).toMatchObject({
+      monthlyPathBudget: prod.monthlyPathBudget,
+      hardMonthlyCap: prod.hardMonthlyCap,
+      maxStalenessSeconds: prod.maxStalenessSeconds,
+    });
     expect(config.routes).toEqual(JSON.parse(prod.routesJson));
     expect(Object.values(ENV)).toEqual(expect.arrayContaining(Object.keys(paramEnvironment(prod))));
   });
