@@ -2,6 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { runDemo } from '../local/demo/run-demo.ts';
+import { LOCAL_DRAIN_INTERVAL_MS } from '../local/drain-timer.ts';
 import { type LocalStack, startLocalStack } from '../local/stack.ts';
 import { readLocalStageSettings } from '../local/stage-settings.ts';
 import { attachDashValues, firstLine } from './args.ts';
@@ -11,7 +12,10 @@ import { watchParent } from './parent-watch.ts';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-const HELP = `Usage: invalidator local [--json] [--dir PATH [--from PATH]] [--serve] [--stage NAME]
+/** `--drain-seconds` at most: the deployed schedule runs every 60 s. */
+const MAX_DRAIN_SECONDS = 3600;
+
+const HELP = `Usage: invalidator local [--json] [--dir PATH [--from PATH]] [--serve] [--stage NAME] [--drain-seconds N]
 
 Runs the whole pipeline on this machine, no AWS account: DynamoDB Local, SQS + S3 (fauxqs), the
 CloudFront emulator, the S3 -> SQS notification bridge, the real collector behind a local event
@@ -28,6 +32,9 @@ Options:
   --serve         keep the stack running and print its endpoints; Ctrl-C, SIGTERM, SIGHUP or the
                   end of the parent process (npm, a shell) stops every process, Java included
   --stage NAME    the serverless.yml stage whose params to use (default: local)
+  --drain-seconds N
+                  drain the pending set every N seconds, as the deployed 1-minute schedule does
+                  (default 5; 0: never, held changes then wait for the next batch)
   -h, --help      this help`;
 
 /**
@@ -36,10 +43,18 @@ Options:
  * @returns exit code: 0 ok, 1 stale objects or a runtime failure, 2 bad usage
  */
 export async function runLocal(argv: readonly string[], io: CliIo): Promise<number> {
-  let values: { json?: boolean; dir?: string; from?: string; serve?: boolean; stage?: string; help?: boolean };
+  let values: {
+    json?: boolean;
+    dir?: string;
+    from?: string;
+    serve?: boolean;
+    stage?: string;
+    'drain-seconds'?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
-      args: attachDashValues(argv, ['--dir', '--from', '--stage']),
+      args: attachDashValues(argv, ['--dir', '--from', '--stage', '--drain-seconds']),
       strict: true,
       allowPositionals: false,
       options: {
@@ -48,6 +63,7 @@ export async function runLocal(argv: readonly string[], io: CliIo): Promise<numb
         from: { type: 'string' },
         serve: { type: 'boolean' },
         stage: { type: 'string' },
+        'drain-seconds': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -61,6 +77,12 @@ export async function runLocal(argv: readonly string[], io: CliIo): Promise<numb
   }
   if (values.from !== undefined && values.dir === undefined) {
     io.stderr.write('invalidator local: --from needs --dir: try --help\n');
+    return EXIT.usage;
+  }
+  const drainSeconds = values['drain-seconds'] ?? String(LOCAL_DRAIN_INTERVAL_MS / 1000);
+  if (!/^\d{1,4}$/.test(drainSeconds) || Number(drainSeconds) > MAX_DRAIN_SECONDS) {
+    const expected = `a whole number of seconds from 0 to ${MAX_DRAIN_SECONDS}`;
+    io.stderr.write(`invalidator local: --drain-seconds: expected ${expected}, got "${drainSeconds.slice(0, 20)}"\n`);
     return EXIT.usage;
   }
   // Checked before anything starts: a typo must not cost a 10-second stack start-up.
@@ -94,7 +116,7 @@ export async function runLocal(argv: readonly string[], io: CliIo): Promise<numb
       `Starting the local stack (stage ${settings.stage}: batch ${settings.batchSize}, window ${settings.batchWindowSeconds} s, maxReceiveCount ${settings.maxReceiveCount}) ...`,
     );
     // The watcher runs too, so the report shows how long invalidations took (and outside ones are reported).
-    stack = await startLocalStack({ settings, watch: true });
+    stack = await startLocalStack({ settings, watch: true, drainIntervalMs: Number(drainSeconds) * 1000 });
     describeStack(stack, say);
     if (values.serve) {
       say('Serving. Ctrl-C stops every process.');

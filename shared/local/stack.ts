@@ -14,6 +14,7 @@ import { compileRoutes } from '../domain/routes.ts';
 import { createCollectorFunction } from '../runtime/collector-function.ts';
 import { type CachingEdge, startCachingEdge } from './caching-edge.ts';
 import { type CloudFrontEmulator, startCloudFrontEmulator } from './cloudfront-emulator/index.ts';
+import { type DrainTimer, LOCAL_DRAIN_INTERVAL_MS, startDrainTimer } from './drain-timer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type Poller, startPoller } from './event-source-poller.ts';
 import { type FauxqsServer, startFauxqsServer } from './fauxqs-server.ts';
@@ -68,6 +69,11 @@ export interface LocalStack {
   readonly edges: ReadonlyMap<string, CachingEdge>;
   readonly bridge: NotificationBridge;
   readonly poller: Poller;
+  /**
+   * The scheduled drain of the pending set (the deployed stack's `rate(1 minute)` schedule, every
+   * `drainIntervalMs` here); undefined when turned off.
+   */
+  readonly drain: DrainTimer | undefined;
   /** Collector log lines (structured, as they would reach CloudWatch). */
   readonly logs: { level: string; message: string; extra: Record<string, unknown> }[];
   readonly metrics: Map<CollectorMetric, number>;
@@ -110,6 +116,11 @@ export async function startLocalStack(options: {
   crash?: CrashOption;
   /** The clock of the collector, the CloudFront emulator and the edges (default `Date.now`). */
   now?: () => number;
+  /**
+   * Milliseconds between scheduled drains of the pending set (default {@link LOCAL_DRAIN_INTERVAL_MS};
+   * the deployed schedule runs every minute); 0 turns the schedule off.
+   */
+  drainIntervalMs?: number;
 }): Promise<LocalStack> {
   const { settings } = options;
   const stops: (() => Promise<void>)[] = [];
@@ -138,6 +149,7 @@ export async function startLocalStack(options: {
       crash: options.crash,
       now,
       watch: events,
+      drainIntervalMs: options.drainIntervalMs ?? LOCAL_DRAIN_INTERVAL_MS,
     });
   } catch (error) {
     await stopAll();
@@ -150,7 +162,12 @@ async function assemble(
   servers: { dynamoServer: DynamoDbLocal; fauxqs: FauxqsServer; emulator: CloudFrontEmulator },
   stops: (() => Promise<void>)[],
   stopAll: () => Promise<void>,
-  options: { crash: CrashOption | undefined; now: () => number; watch: EventRelay | undefined },
+  options: {
+    crash: CrashOption | undefined;
+    now: () => number;
+    watch: EventRelay | undefined;
+    drainIntervalMs: number;
+  },
 ): Promise<LocalStack> {
   const { now } = options;
   const { dynamoServer, fauxqs, emulator } = servers;
@@ -242,6 +259,11 @@ async function assemble(
       log.error('collector invocation failed', { error: (error as Error).name, reason: (error as Error).message }),
   });
   stops.push(() => poller.stop());
+  const onDrainError = (error: unknown) =>
+    log.error('scheduled drain failed', { error: (error as Error).name, reason: (error as Error).message });
+  const drain =
+    options.drainIntervalMs > 0 ? startDrainTimer(collector.drain, options.drainIntervalMs, onDrainError) : undefined;
+  if (drain !== undefined) stops.push(() => drain.stop());
   let watcher: LocalWatcher | undefined;
   if (watch !== undefined && options.watch !== undefined) {
     const relay = options.watch;
@@ -290,6 +312,7 @@ async function assemble(
     edges,
     bridge,
     poller,
+    drain,
     logs,
     metrics,
     invoke: handler,

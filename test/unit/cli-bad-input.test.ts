@@ -99,6 +99,10 @@ describe('invalidator local with a bad folder', () => {
       /^invalidator local: --from .*nope: cannot read the folder \(ENOENT\)/,
     ],
     [['--dir', '-x'], /^invalidator local: --dir: expected a value, got the flag -x/],
+    [
+      ['--drain-seconds', '0.5'],
+      /^invalidator local: --drain-seconds: expected a whole number of seconds from 0 to 3600, got "0.5"/,
+    ],
   ])('%j: one line naming the flag, exit 2, before any server starts', async (argv, message) => {
     // Prepare
     const captured = captureIo();
