@@ -102,6 +102,29 @@ describe('the drain, by each change SLO and oldest first', () => {
     expect(await pending.list(SITE)).toEqual([]);
   });
 
+  it('gives a change that two routes of one distribution produce the smaller of their staleness', async () => {
+    // Prepare: the whole bucket may wait an hour, news/ not at all; news/ keys take both routes.
+    clock = Date.parse('2026-11-10T09:00:00Z');
+    const routes = [
+      { bucket: 'site-bucket', distributionId: SITE, maxStalenessSeconds: 3600 },
+      { bucket: 'site-bucket', prefix: 'news/', distributionId: SITE, maxStalenessSeconds: 0 },
+    ];
+    const { deps, pending, issued } = setUp({ monthlyPathBudget: 2 }, routes);
+    await collectBatch(batchAt(clock, ['warm.html']), deps);
+
+    // Act
+    clock += 60_000;
+    await collectBatch(batchAt(clock, ['page.html']), deps);
+    const held = (await pending.list(SITE)).map((set) => [set.paths, set.maxStalenessSeconds]);
+    clock += 60_000;
+    await collectBatch(batchAt(clock, ['news/a.html']), deps);
+
+    // Assess
+    expect(held).toEqual([[['/page.html'], 3600]]);
+    expect(issued(SITE)).toHaveLength(2);
+    expect(await pending.list(SITE)).toEqual([]);
+  });
+
   it('issues the oldest pending sets first when the merged set does not fit (regression)', async () => {
     // Prepare: the hard cap of 3 is spent in November; OLD (2 paths) then MID (2 paths) wait. In December
     // the cap leaves 3 paths and no wildcard slot is free: OLD and MID together (4 paths) do not fit.
