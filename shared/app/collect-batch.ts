@@ -1,5 +1,6 @@
 import { backoffSeconds, visibilityCapSeconds } from '../domain/backoff.ts';
 import type { BatchBudget } from '../domain/budget.ts';
+import { stalenessOfRoutes } from '../domain/drain-order.ts';
 import { parseSqsRecords, type S3Change, type SqsRecordLike } from '../domain/events.ts';
 import { countObjects, type DistributionGroup, groupChanges } from '../domain/group-changes.ts';
 import { DEFAULT_MAX_STALENESS_SECONDS } from '../domain/pending-policy.ts';
@@ -167,7 +168,11 @@ async function processGroup(group: DistributionGroup, changes: readonly S3Change
       messageIds: [...group.messageIds],
       changedObjects: countObjects(group),
       firstSeenAt: group.firstEventAt ?? deps.now(),
-      maxStalenessSeconds: stalenessOf(group, deps),
+      maxStalenessSeconds: stalenessOfRoutes(
+        deps.routes,
+        group.routeIndexes,
+        deps.policy.maxStalenessSeconds ?? DEFAULT_MAX_STALENESS_SECONDS,
+      ),
     };
     await issueWithPending(group.distributionId, fresh, plan, pendingDepsOf(deps, deps.pending));
     return;
@@ -218,19 +223,6 @@ function pendingDepsOf(deps: CollectorDeps, pending: PendingStore): PendingDeps 
     pendingPolicy: { ...deps.policy, defaultMaxStalenessSeconds },
     pendingMetrics: deps.metrics,
   };
-}
-
-/**
- * The freshness SLO of a group's changes: the smallest `maxStalenessSeconds` of the routes that fed it
- * (a route without one has the stage's), so no change waits longer than its own route allows.
- */
-function stalenessOf(group: DistributionGroup, deps: CollectorDeps): number {
-  const stage = deps.policy.maxStalenessSeconds ?? DEFAULT_MAX_STALENESS_SECONDS;
-  let least = Number.POSITIVE_INFINITY;
-  for (const index of group.routeIndexes) {
-    least = Math.min(least, deps.routes.routes[index]?.config.maxStalenessSeconds ?? stage);
-  }
-  return Number.isFinite(least) ? least : stage;
 }
 
 function planPaths(

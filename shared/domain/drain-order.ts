@@ -1,4 +1,5 @@
 import { DRAIN_INTERVAL_SECONDS } from './pending-policy.ts';
+import type { RouteTable } from './routes.ts';
 
 /** Changes waiting for a distribution, as the drain weighs them (a pending set, or a batch's fresh changes). */
 export interface WaitingChanges {
@@ -8,6 +9,22 @@ export interface WaitingChanges {
   readonly firstSeenAt: number;
   /** Their freshness SLO (the route's, or the stage's), seconds. */
   readonly maxStalenessSeconds: number;
+}
+
+/**
+ * The freshness SLO of changes the given routes produced for one distribution: the smallest
+ * `maxStalenessSeconds` among them (a route without one has the stage's), so no change waits longer
+ * than its own route allows.
+ *
+ * @param routeIndexes - positions in `table.routes` of the routes that produced the changes
+ * @param stageSeconds - the stage's `maxStalenessSeconds`
+ */
+export function stalenessOfRoutes(table: RouteTable, routeIndexes: Iterable<number>, stageSeconds: number): number {
+  let least = Number.POSITIVE_INFINITY;
+  for (const index of routeIndexes) {
+    least = Math.min(least, table.routes[index]?.config.maxStalenessSeconds ?? stageSeconds);
+  }
+  return Number.isFinite(least) ? least : stageSeconds;
 }
 
 /**

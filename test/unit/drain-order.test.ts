@@ -6,9 +6,11 @@ import {
   isOverdue,
   mostUrgent,
   pickDrainable,
+  stalenessOfRoutes,
   type WaitingChanges,
 } from '../../shared/domain/drain-order.ts';
 import { DRAIN_INTERVAL_SECONDS } from '../../shared/domain/pending-policy.ts';
+import { compileRoutes } from '../../shared/domain/routes.ts';
 
 const NOW = Date.parse('2026-12-01T00:01:00Z');
 const MINUTE = 60_000;
@@ -95,5 +97,26 @@ describe('pickDrainable', () => {
         }
       }),
     );
+  });
+});
+
+describe('stalenessOfRoutes', () => {
+  const table = compileRoutes([
+    { bucket: 'site', distributionId: 'E2QWRUHAPOMQZL', maxStalenessSeconds: 3600 },
+    { bucket: 'site', prefix: 'news/', distributionId: 'E2QWRUHAPOMQZL', maxStalenessSeconds: 60 },
+    { bucket: 'site', prefix: 'docs/', distributionId: 'E2QWRUHAPOMQZL' },
+  ]);
+
+  it.each([
+    [[0], 3600],
+    [[0, 1], 60],
+    [[2], 900],
+    [[0, 2], 900],
+    [[], 900],
+  ])('routes %j with a stage SLO of 900 s: %i s', (indexes, expected) => {
+    // Act
+    const seconds = stalenessOfRoutes(table, indexes, 900);
+    // Assess
+    expect(seconds).toBe(expected);
   });
 });
