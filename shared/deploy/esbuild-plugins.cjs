@@ -203,6 +203,54 @@ const compactErrors = {
   },
 };
 
-module.exports = [schemaLiteralKeys, compactErrors, lambdaCredentialsOnly, sdkPackageVersionOnly, eventStreamsLeftOut];
+/**
+ * @middy/core imports `ReadableStream` from `node:stream/web` and `setTimeout` from `node:timers` at
+ * the top of its module. Loading `node:stream/web` loads Node's whole web-streams implementation, and
+ * the `node:timers` module namespace loads `timers/promises` (together about 4 ms of every cold start,
+ * docs/benchmarks.md), for handlers that stream their response, which none of ours does. Node's
+ * globals are the same class and function (the global `ReadableStream` loads on first use), so the
+ * module reads the globals instead. If middy's source no longer has exactly these imports and one
+ * `instanceof ReadableStream`, the build fails.
+ */
+const MIDDY_CORE = /[\\/]node_modules[\\/]@middy[\\/]core[\\/]index\.js$/;
+const MIDDY_BUILTIN_IMPORTS = [
+  'import { ReadableStream } from "node:stream/web";\n',
+  'import { setTimeout } from "node:timers";\n',
+];
+const WEB_STREAMS_USE = 'instanceof ReadableStream';
+
+function middyGlobalBuiltins(source) {
+  const count = (text) => source.split(text).length - 1;
+  const found = [...MIDDY_BUILTIN_IMPORTS, WEB_STREAMS_USE].map(count);
+  if (found.some((n) => n !== 1)) {
+    throw new Error(
+      `@middy/core: expected each of ${JSON.stringify([...MIDDY_BUILTIN_IMPORTS, WEB_STREAMS_USE])} once, got ${found.join(', ')} (shared/deploy/esbuild-plugins.cjs)`,
+    );
+  }
+  return MIDDY_BUILTIN_IMPORTS.reduce((text, line) => text.replace(line, ''), source).replace(
+    WEB_STREAMS_USE,
+    'instanceof globalThis.ReadableStream',
+  );
+}
+
+const middyGlobalsOnUse = {
+  name: 'middy-globals-on-use',
+  setup(build) {
+    build.onLoad({ filter: MIDDY_CORE }, async (args) => ({
+      contents: middyGlobalBuiltins(await readFile(args.path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
+
+module.exports = [
+  schemaLiteralKeys,
+  compactErrors,
+  lambdaCredentialsOnly,
+  sdkPackageVersionOnly,
+  eventStreamsLeftOut,
+  middyGlobalsOnUse,
+];
 module.exports.literalSchemaKeys = literalSchemaKeys;
 module.exports.compactErrorClasses = compactErrorClasses;
+module.exports.middyGlobalBuiltins = middyGlobalBuiltins;

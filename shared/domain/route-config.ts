@@ -26,7 +26,7 @@ export interface RouteConfig {
   readonly indexDocument: string | null;
   /** Also invalidate `/docs` (not just `/docs/`) for `docs/index.html`. */
   readonly indexNoSlash: boolean;
-  /** picomatch globs on the S3 key (e.g. fingerprinted assets that never change). */
+  /** Globs on the S3 key (e.g. fingerprinted assets that never change); shared/domain/exclude-glob.ts. */
   readonly exclude: readonly string[];
   readonly trigger: RouteTrigger | null;
   /** List the bucket so the planner knows what else the distribution serves. */

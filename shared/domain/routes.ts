@@ -1,5 +1,5 @@
-import picomatch from 'picomatch';
 import { RouteConfigError } from './errors.ts';
+import { compileExcludeGlob } from './exclude-glob.ts';
 import { toCloudFrontPath } from './paths.ts';
 import { parseRouteConfig, type RouteConfig } from './route-config.ts';
 
@@ -187,16 +187,13 @@ function compileRoute(config: RouteConfig, index: number): CompiledRoute {
 
 function compileExclude(globs: readonly string[], index: number): ((key: string) => boolean) | null {
   if (globs.length === 0) return null;
-  let patterns: RegExp[];
-  try {
-    // dot: "assets/**" also covers "assets/.well-known/x"; keys are not file-system paths. Bare regexes
-    // skip picomatch's per-call normalisation on the hot path.
-    patterns = globs.map((glob) => picomatch.makeRe(glob, { dot: true }));
-  } catch (error) {
-    throw new RouteConfigError(`routes[${index}].exclude: expected picomatch globs, got one that does not compile`, {
-      cause: error,
-    });
-  }
+  // dot: "assets/**" also covers "assets/.well-known/x" (keys are not file-system paths), as
+  // picomatch.makeRe(glob, { dot: true }) did; shared/domain/exclude-glob.ts builds the same regexes.
+  const patterns = globs.map((glob) => {
+    const compiled = compileExcludeGlob(glob);
+    if (compiled.ok) return compiled.regex;
+    throw new RouteConfigError(`routes[${index}].exclude: expected ${compiled.expected}, got ${JSON.stringify(glob)}`);
+  });
   const [only] = patterns;
   if (patterns.length === 1 && only !== undefined) return (key) => only.test(key);
   return (key) => {

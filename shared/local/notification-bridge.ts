@@ -19,6 +19,11 @@ export interface NotificationBridge {
   delivered(): number;
   /** The body of the last message delivered (to check its shape). */
   lastBody(): string | undefined;
+  /**
+   * While muted, object changes send no notification (and never will): a bench seeds a bucket with
+   * the site before the deploy it measures. Not something S3 can do; the stack starts unmuted.
+   */
+  mute(muted: boolean): void;
 }
 
 const SEND_BATCH = 10; // SQS SendMessageBatch limit
@@ -48,13 +53,14 @@ export function startNotificationBridge(options: {
   let sequence = 0;
   let delivered = 0;
   let lastBody: string | undefined;
+  let muted = false;
   let pending: { queueUrl: string; body: Promise<string> }[] = [];
   let chain: Promise<void> = Promise.resolve();
   const failures: unknown[] = [];
 
   options.fauxqs.onObjectChange((event) => {
     const queueUrl = queues.get(event.bucket);
-    if (queueUrl === undefined) return;
+    if (queueUrl === undefined || muted) return;
     sequence++;
     pending.push({ queueUrl, body: buildBody(event, sequence, options) });
     // A failed delivery is kept and reported by flush(); later changes still go out.
@@ -95,6 +101,9 @@ export function startNotificationBridge(options: {
     },
     delivered: () => delivered,
     lastBody: () => lastBody,
+    mute(value) {
+      muted = value;
+    },
   };
 }
 

@@ -50,4 +50,21 @@ describe('the local pipeline with delivery: eventbridge', () => {
     expect(stack.emulator.invalidations().length).toBeGreaterThan(before);
     expect((await findStaleObjects(edge, route, version2, deleted)).stale).toEqual([]);
   });
+
+  it('sends nothing for changes made while the bridge is muted (how bench/e2e.ts seeds a site)', async () => {
+    // Prepare
+    const delivered = stack.bridge.delivered();
+    const seeded = buildFiles('muted', 5, 1);
+
+    // Act
+    stack.bridge.mute(true);
+    await uploadAll(stack.clients.s3, BUCKET, seeded);
+    await deleteAll(stack.clients.s3, BUCKET, [...seeded.keys()].slice(0, 2));
+    stack.bridge.mute(false);
+    await uploadAll(stack.clients.s3, BUCKET, buildFiles('muted', 1, 2));
+    await stack.waitForIdle();
+
+    // Assess: only the upload after unmuting was notified.
+    expect(stack.bridge.delivered() - delivered).toBe(1);
+  });
 });

@@ -6,12 +6,13 @@ import { buildFunctionBundles, type FunctionBundle } from '../../shared/deploy/f
 import { deployedEnvironment, FUNCTION_CLIENTS, measureColdInit } from '../helpers/cold-init.ts';
 
 const MAX_BUNDLE_BYTES = 500 * 1024;
-// Code no function needs: the CLI, the local stack, benches and tests, YAML, and the credential
-// providers (with the STS/SSO clients) Lambda never reaches (shared/deploy/esbuild-plugins.cjs).
+// Code no function needs: the CLI, the local stack, benches and tests, YAML, picomatch (exclude globs
+// compile without it, shared/domain/exclude-glob.ts), and the credential providers (with the STS/SSO
+// clients) Lambda never reaches (shared/deploy/esbuild-plugins.cjs).
 const NEVER_BUNDLED = [
   /^shared\/(cli|local)\//,
   /^(bench|test)\//,
-  /node_modules\/yaml\//,
+  /node_modules\/(yaml|picomatch)\//,
   /node_modules\/@aws-sdk\/(nested-clients|credential-provider-(ini|sso|process|web-identity|login))\//,
   /node_modules\/@smithy\/core\/dist-es\/submodules\/event-streams\//,
 ];

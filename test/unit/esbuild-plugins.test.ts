@@ -10,6 +10,7 @@ const require = createRequire(import.meta.url);
 const plugins = require('../../shared/deploy/esbuild-plugins.cjs') as Plugin[] & {
   literalSchemaKeys: (source: string) => { text: string; rewritten: number };
   compactErrorClasses: (source: string) => { text: string; rewritten: number };
+  middyGlobalBuiltins: (source: string) => string;
 };
 const ROOT = join(import.meta.dirname, '../..');
 // Inside the repository, so the bundles' own imports (none left after bundling) would resolve too.
@@ -226,6 +227,34 @@ describe('esbuild plugins', { timeout: 60_000 }, () => {
       const serialize = () => marshaller().serialize();
       // Assess
       expect(serialize).toThrow(/event-streams is not bundled: expected no event-stream operation/);
+    });
+  });
+
+  describe('middyGlobalsOnUse', () => {
+    it('bundles middy without node:stream/web and node:timers, and its handler still runs', async () => {
+      // Prepare
+      const source = "import middy from '@middy/core';\nexport const handler = middy(async (event) => event.n + 1);";
+      // Act
+      const { handler } = (await bundleAndImport('middy', source, true)) as {
+        handler: (e: unknown, c: unknown) => unknown;
+      };
+      const text = readFileSync(join(dir, 'middy-trimmed.mjs'), 'utf8');
+      // Assess: the globals it reads instead are the very class and function it imported.
+      expect(text).not.toMatch(/node:stream\/web|node:timers/);
+      expect(await handler({ n: 1 }, {})).toBe(2);
+      expect(globalThis.ReadableStream).toBe((await import('node:stream/web')).ReadableStream);
+      expect(globalThis.setTimeout).toBe((await import('node:timers')).setTimeout);
+    });
+
+    it('fails the build when middy no longer imports them as expected', () => {
+      // Prepare
+      const original = readFileSync(join(ROOT, 'node_modules', '@middy', 'core', 'index.js'), 'utf8');
+      const changed = original.replace('import { setTimeout } from "node:timers";\n', '');
+      // Act
+      const rewrite = () => plugins.middyGlobalBuiltins(changed);
+      // Assess
+      expect(plugins.middyGlobalBuiltins(original)).not.toMatch(/node:stream\/web|node:timers/);
+      expect(rewrite).toThrow(/@middy\/core: expected each of .* once, got 1, 0, 1/);
     });
   });
 });

@@ -311,6 +311,10 @@ describe('compileRoutes', () => {
         'routes[0].exclude[1]: expected a glob (a non-empty string), got ""',
       ],
       [
+        { routes: [{ bucket: 'site', distributionId: DIST, exclude: ['ok/**', '**/*.{js,css}'] }] },
+        'routes[0].exclude: expected a glob without `\\ ( ) | { } ! + " ,`, `***` or a leading `./` (braces, extglobs, negation and escapes are not supported; write one glob per alternative), got "**/*.{js,css}"',
+      ],
+      [
         { routes: [{ bucket: 'site', distributionId: DIST, trigger: { keys: [], paths: ['/*'] } }] },
         'routes[0].trigger.keys: expected a non-empty array of strings, got an array',
       ],
