@@ -29,7 +29,10 @@ export interface RouteConfig {
   /** picomatch globs on the S3 key (e.g. fingerprinted assets that never change). */
   readonly exclude: readonly string[];
   readonly trigger: RouteTrigger | null;
-  /** List the bucket so the planner knows what else the distribution serves. */
+  /**
+   * List the bucket so the planner knows what else the distribution serves; on unless the route sets
+   * `false` or is a trigger route.
+   */
   readonly inventory: boolean;
 }
 
@@ -96,6 +99,7 @@ function parseRoute(route: unknown, at: string): RouteConfig {
   ) {
     fail(`${at}.distributionId`, 'a CloudFront distribution id like E2QWRUHAPOMQZL or "auto"', distributionId);
   }
+  const trigger = parseTrigger(route.trigger, `${at}.trigger`);
   return {
     bucket,
     prefix: parsePrefix(route.prefix, `${at}.prefix`),
@@ -104,8 +108,10 @@ function parseRoute(route: unknown, at: string): RouteConfig {
     indexDocument: parseIndexDocument(route.indexDocument, `${at}.indexDocument`),
     indexNoSlash: parseBoolean(route.indexNoSlash, `${at}.indexNoSlash`),
     exclude: parseStrings(route.exclude, `${at}.exclude`, 'a glob', false),
-    trigger: parseTrigger(route.trigger, `${at}.trigger`),
-    inventory: parseBoolean(route.inventory, `${at}.inventory`),
+    trigger,
+    // On by default (#18): a listing under the batch's common prefix lets the planner pick the wildcards
+    // that evict nothing. A trigger route issues fixed paths, so it has nothing to list for.
+    inventory: route.inventory === undefined ? trigger === null : parseBoolean(route.inventory, `${at}.inventory`),
   };
 }
 

@@ -241,8 +241,20 @@ describe('compileRoutes', () => {
         indexNoSlash: false,
         exclude: [],
         trigger: null,
-        inventory: false,
+        inventory: true,
       });
+    });
+
+    it('lists the bucket unless the route turns it off or is a trigger route', () => {
+      // Act
+      const routes = parseRouteConfig([
+        { bucket: 'site', distributionId: 'auto' },
+        { bucket: 'site', distributionId: 'auto', inventory: false },
+        { bucket: 'site', distributionId: 'auto', trigger: { keys: ['deploy.done'], paths: ['/*'] } },
+        { bucket: 'site', distributionId: 'auto', trigger: { keys: ['deploy.done'], paths: ['/*'] }, inventory: true },
+      ]);
+      // Assess
+      expect(routes.map((route) => route.inventory)).toEqual([true, false, false, true]);
     });
 
     it('accepts its own output again', () => {
