@@ -2,9 +2,9 @@ import type { Plan } from './types.ts';
 
 /**
  * What new keys and the inventory saved one plan (docs/report.md, "What new keys and listings
- * save"). Both are counted from the plan itself, with no second planner run: a plan covering every
- * new key, or one without the inventory, costs as much again as the plan (measured on the corpus:
- * 2.3 s more for one 4,000-path deploy at k = 1,000), too much for the collector.
+ * save"). Both are counted from the plan itself, with no second planner run: on one corpus deploy
+ * (4,042 must paths, k = 1,000) the plan took 2.3 s, and the plan covering every new key plus the plan
+ * without the inventory 8.5 s more, too much for the collector.
  */
 export interface PlanSavings {
   /**
