@@ -4,6 +4,7 @@ import {
   ReportInputError,
   renderHtml,
   renderJson,
+  renderMarkdown,
   renderTable,
 } from '../../shared/domain/report/index.ts';
 import { buildCounters, buildEmptyInput, buildSampleInput, buildSampleSavings } from '../helpers/report.ts';
@@ -30,7 +31,7 @@ describe('buildMonthlyReport savings', () => {
       ]);
     });
 
-    it('shows "paths avoided: new keys" and the listings against the paths they saved, as text and HTML', () => {
+    it('shows "paths avoided: new keys" and the listings against the paths they saved, as text, Markdown and HTML', () => {
       // Prepare
       const report = buildMonthlyReport(buildSampleInput({ savings: buildSampleSavings() }));
       // Act
@@ -45,6 +46,9 @@ describe('buildMonthlyReport savings', () => {
       expect(html).toContain('Paths avoided: new keys</div><div class="value">262</div>');
       expect(html).toContain('<h2>New keys and listings</h2>');
       expect(JSON.parse(renderJson(report)).savings.totals.newKeyPathsAvoided).toBe(262);
+      expect(renderMarkdown(report)).toContain(
+        '| Paths avoided | new keys: 262 (320 new keys needed no path; $1.31 this month) |',
+      );
     });
   });
 
