@@ -116,6 +116,28 @@ describe('collectBatch savings accounting', () => {
     expect(partition.savings.distributions).toEqual([{ distributionId: SITE, counters: partition.savings.total }]);
   });
 
+  it('bills the listing of a batch that failed, and counts its new keys only when it comes back', async () => {
+    // Prepare: CloudFront throttles the first request (no pending set here: the record is retried)
+    world.emulator.faults.next('CreateInvalidation', { kind: 'throttle' });
+    const keys = ['index.html', 'about.html'];
+    const deps = depsOf({ newKeys: true });
+    const versions: VersionHistoryReader = {
+      histories: async (_bucket, asked) =>
+        new Map(asked.map((key) => [key, { versions: key === 'about.html' ? 2 : 1, deleteMarkers: 0 }] as const)),
+    };
+    const withVersions = { ...deps, newKeys: { ...deps.newKeys, versions } as NonNullable<typeof deps.newKeys> };
+    // Act
+    const failed = await collectBatch(batchOf(keys, 'm-retry'), withVersions);
+    const afterFailure = await savingsItem('SAVINGS#TOTAL');
+    const retried = await collectBatch(batchOf(keys, 'm-retry'), withVersions);
+    // Assess
+    expect(failed.map((result) => result.status)).toEqual(['rejected']);
+    expect(afterFailure).toMatchObject({ listRequests: 1 });
+    expect(afterFailure).not.toHaveProperty('newKeys');
+    expect(retried.map((result) => result.status)).toEqual(['fulfilled']);
+    expect(await savingsItem('SAVINGS#TOTAL')).toMatchObject({ listRequests: 2, newKeys: 1, newKeyPathsAvoided: 2 });
+  });
+
   it('records on the entry how many changed keys were new and left free beside a modified one', async () => {
     // Prepare: index.html is new, about.html is not (two versions)
     const deps = depsOf({ newKeys: true });
