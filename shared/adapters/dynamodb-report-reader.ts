@@ -1,5 +1,12 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { LedgerItemSummary, PathCounters } from '../domain/report/index.ts';
+import {
+  type LedgerItemSummary,
+  NO_SAVINGS,
+  type PathCounters,
+  SAVINGS_FIELDS,
+  type SavingsCounts,
+  type SavingsInput,
+} from '../domain/report/index.ts';
 import { LedgerError } from './errors.ts';
 import { LEDGER_KEYS } from './ledger-table.ts';
 
@@ -14,6 +21,8 @@ export interface MonthPartition {
   readonly distributions: { readonly distributionId: string; readonly counters: PathCounters }[];
   readonly days: { readonly day: number; readonly counters: PathCounters }[];
   readonly ledger: LedgerItemSummary[];
+  /** The savings counters (`SAVINGS#…` items): new keys and inventory listings. */
+  readonly savings: SavingsInput & { distributions: { distributionId: string; counters: SavingsCounts }[] };
 }
 
 /** The ledger table does not exist (wrong stage, table name, region or endpoint). Not retryable. */
@@ -42,10 +51,11 @@ const LEDGER_FIELDS = [
   'latencyMs',
 ] as const;
 // Counter and ledger attributes only: the gzipped plan (`pathsGz`) stays in the table.
-const PROJECTED = ['pk', 'sk', ...COUNTER_FIELDS, ...LEDGER_FIELDS] as const;
+const PROJECTED = ['pk', 'sk', ...COUNTER_FIELDS, ...LEDGER_FIELDS, ...SAVINGS_FIELDS] as const;
 const DAY_TOTAL = /^DAY#(\d{2})#TOTAL$/;
 const DISTRIBUTION_PREFIX = 'DIST#';
 const ENTRY_PREFIX = LEDGER_KEYS.entrySk('');
+const SAVINGS_DISTRIBUTION_PREFIX = LEDGER_KEYS.savingsDistributionSk('');
 
 /**
  * Reads one month of counters and ledger items for the report: a single paginated Query on
@@ -73,6 +83,7 @@ export class DynamoReportReader {
       distributions: [],
       days: [],
       ledger: [],
+      savings: { total: NO_SAVINGS, distributions: [] },
     };
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -114,7 +125,10 @@ export class DynamoReportReader {
   }
 }
 
-function addItem(partition: MonthPartition & { total: PathCounters }, item: Record<string, unknown>): void {
+function addItem(
+  partition: MonthPartition & { total: PathCounters; savings: { total: SavingsCounts } },
+  item: Record<string, unknown>,
+): void {
   const sk = String(item.sk);
   if (sk === LEDGER_KEYS.totalSk) {
     partition.total = toCounters(item);
@@ -129,6 +143,15 @@ function addItem(partition: MonthPartition & { total: PathCounters }, item: Reco
     partition.days.push({ day: Number(day[1]), counters: toCounters(item) });
     return;
   }
+  if (sk === LEDGER_KEYS.savingsTotalSk) {
+    partition.savings.total = toSavings(item);
+    return;
+  }
+  if (sk.startsWith(SAVINGS_DISTRIBUTION_PREFIX)) {
+    const distributionId = sk.slice(SAVINGS_DISTRIBUTION_PREFIX.length);
+    partition.savings.distributions.push({ distributionId, counters: toSavings(item) });
+    return;
+  }
   if (sk.startsWith(ENTRY_PREFIX)) partition.ledger.push(toSummary(item, sk.slice(ENTRY_PREFIX.length)));
   // DAY#DD#DIST#id counters are not used by the report.
 }
@@ -141,6 +164,10 @@ function toCounters(item: Record<string, unknown>): PathCounters {
     invalidations: numberOf(item.invalidations),
     changedObjects: numberOf(item.changedObjects),
   };
+}
+
+function toSavings(item: Record<string, unknown>): SavingsCounts {
+  return Object.fromEntries(SAVINGS_FIELDS.map((field) => [field, numberOf(item[field])])) as unknown as SavingsCounts;
 }
 
 function toSummary(item: Record<string, unknown>, unitKey: string): LedgerItemSummary {

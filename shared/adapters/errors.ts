@@ -43,6 +43,13 @@ export class CloudFrontError extends AdapterError {
 /** Listing the bucket for the planner's inventory failed or went past its request cap. */
 export class InventoryError extends AdapterError {
   override name = 'InventoryError';
+  /** LIST requests made before the failure (they are billed all the same). */
+  readonly requests: number;
+
+  constructor(message: string, options: { retryable: boolean; requests: number; cause?: unknown }) {
+    super(message, options);
+    this.requests = options.requests;
+  }
 }
 
 /** Reading the evidence that keys are new (bucket versions, error-caching TTL) failed. */

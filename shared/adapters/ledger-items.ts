@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry, StoredPlan } from '../app/ports.ts';
+import type { PlanFigures } from '../app/savings-ports.ts';
 import { LEDGER_KEYS } from './ledger-table.ts';
 
 /** One item of a TransactWriteItems request. */
@@ -113,6 +114,8 @@ export function toItem(entry: LedgerEntry): Record<string, unknown> {
     wildcardPaths: plan.wildcardPaths,
     changed: plan.changed,
     collateral: plan.collateral,
+    // newKeys, freePaths, newKeyPathsAvoided, listRequests, inventoryPathsSaved (collector plans).
+    ...plan.figures,
   };
 }
 
@@ -125,6 +128,7 @@ export function toEntry(item: Record<string, unknown>): LedgerEntry {
     wildcardPaths: Number(item.wildcardPaths),
     changed: Number(item.changed),
     collateral: item.collateral === null || item.collateral === undefined ? null : Number(item.collateral),
+    ...figuresOf(item),
   };
   const optionalNumber = (name: string) => (typeof item[name] === 'number' ? { [name]: item[name] } : {});
   return {
@@ -144,5 +148,20 @@ export function toEntry(item: Record<string, unknown>): LedgerEntry {
     ...optionalNumber('completedAt'),
     ...optionalNumber('latencyMs'),
     ...(typeof item.invalidationId === 'string' ? { invalidationId: item.invalidationId } : {}),
+  };
+}
+
+/** The plan figures of a collector entry (absent on fixed plans and entries written before them). */
+function figuresOf(item: Record<string, unknown>): { figures?: PlanFigures } {
+  if (typeof item.newKeys !== 'number') return {};
+  const saved = item.inventoryPathsSaved;
+  return {
+    figures: {
+      newKeys: item.newKeys,
+      freePaths: Number(item.freePaths ?? 0),
+      newKeyPathsAvoided: Number(item.newKeyPathsAvoided ?? 0),
+      listRequests: Number(item.listRequests ?? 0),
+      inventoryPathsSaved: typeof saved === 'number' ? saved : null,
+    },
   };
 }

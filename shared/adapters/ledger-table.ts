@@ -31,6 +31,9 @@ export const LEDGER_KEYS = {
   dayDistributionSk: (day: number, distributionId: string) =>
     `DAY#${String(day).padStart(2, '0')}#DIST#${distributionId}`,
   entrySk: (unitKey: string) => `INV#${unitKey}`,
+  /** The month's savings counters (new keys, listings): items of their own, outside the reservations. */
+  savingsTotalSk: 'SAVINGS#TOTAL',
+  savingsDistributionSk: (distributionId: string) => `SAVINGS#DIST#${distributionId}`,
   /** Marker of a reservation not yet known to be settled: what the reservation sweeper reads. */
   openSk: (unitKey: string) => `OPEN#${unitKey}`,
   unitPk: (unitKey: string) => `UNIT#${unitKey}`,

@@ -1,5 +1,5 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import type { KeyLister } from '../app/ports.ts';
+import type { KeyLister, KeyListing } from '../app/ports.ts';
 import { InventoryError } from './errors.ts';
 
 /** Options of the S3 lister. */
@@ -25,10 +25,12 @@ export class S3KeyLister implements KeyLister {
     this.#options = options;
   }
 
-  async listKeys(bucket: string, prefix: string): Promise<readonly string[] | undefined> {
+  async listKeys(bucket: string, prefix: string): Promise<KeyListing> {
     const cacheKey = `${bucket}\n${prefix}`;
     const cached = this.#cache.get(cacheKey);
-    if (cached !== undefined && this.#options.now() - cached.at < this.#options.cacheMs) return cached.keys;
+    if (cached !== undefined && this.#options.now() - cached.at < this.#options.cacheMs) {
+      return { keys: cached.keys, requests: 0 };
+    }
     const keys: string[] = [];
     let token: string | undefined;
     let requests = 0;
@@ -50,11 +52,12 @@ export class S3KeyLister implements KeyLister {
       const name = error instanceof Error ? error.name : 'UnknownError';
       throw new InventoryError(`ListObjectsV2 on s3://${bucket}/${prefix} failed: ${name}`, {
         retryable: true,
+        requests,
         cause: error,
       });
     }
     const result = complete ? keys : undefined;
     this.#cache.set(cacheKey, { at: this.#options.now(), keys: result });
-    return result;
+    return { keys: result, requests };
   }
 }

@@ -4,10 +4,11 @@ import { stalenessOfRoutes } from '../domain/drain-order.ts';
 import { parseSqsRecords, type S3Change, type SqsRecordLike } from '../domain/events.ts';
 import { countObjects, type DistributionGroup, groupChanges } from '../domain/group-changes.ts';
 import { DEFAULT_MAX_STALENESS_SECONDS } from '../domain/pending-policy.ts';
-import { type Inventory, planInvalidation } from '../domain/planner/index.ts';
+import type { Inventory } from '../domain/planner/index.ts';
 import { isBucketName } from '../domain/route-config.ts';
 import type { RouteTable } from '../domain/routes.ts';
 import { callerReferenceOf, unitKeyOf } from '../domain/unit-of-work.ts';
+import { type BatchEnd, BatchSavings, planWithFigures } from './batch-savings.ts';
 import { DeferredError } from './errors.ts';
 import { loadInventory } from './inventory.ts';
 import { type IsolationMetric, invalidateIsolating } from './isolate-refused.ts';
@@ -16,8 +17,8 @@ import { issueWithPending, type PendingDeps, type PendingMetric } from './issue-
 import { recordSharedMessages, skipHandledMessages } from './message-progress.ts';
 import { type NewKeySources, splitNewKeys } from './new-keys.ts';
 import type { MessageProgress, PendingStore } from './pending-ports.ts';
-import type { KeyLister, RetryQueue, StoredPlan } from './ports.ts';
-import { storedPlanOf } from './stored-plan.ts';
+import type { KeyLister, RetryQueue } from './ports.ts';
+import type { SavingsCounters } from './savings-ports.ts';
 import type { SweepMetric } from './sweep-reservations.ts';
 
 export type { Log } from './issue-unit.ts';
@@ -56,6 +57,8 @@ export interface CollectorDeps extends UnitDeps {
   readonly routes: RouteTable;
   readonly retryQueue: RetryQueue | undefined;
   readonly lister: KeyLister | undefined;
+  /** The month's savings counters (new keys, listings); without them only the ledger entries hold the figures. */
+  readonly savings?: SavingsCounters | undefined;
   /** Evidence that created keys are new (free); without it every change is covered. */
   readonly newKeys?: NewKeySources | undefined;
   readonly policy: CollectorPolicy;
@@ -144,23 +147,40 @@ export async function collectBatch(
 }
 
 async function processGroup(group: DistributionGroup, changes: readonly S3Change[], deps: CollectorDeps) {
-  const unitKey = unitKeyOf(group.distributionId, group.messageIds);
-  const inventory = await loadInventory(group, deps);
+  const { inventory, requests } = await loadInventory(group, deps);
   const { changed, free, newKeys } = await splitNewKeys(group, changes, deps);
   deps.metrics.count('NewKeysFree', newKeys);
-  if (changed.length === 0) {
-    // Only new keys: nothing stale can be cached, so there is nothing to invalidate or to count.
-    deps.log.info('nothing to invalidate: every change is a new key', {
-      distributionId: group.distributionId,
-      newKeys,
-    });
-    return;
+  const savings = new BatchSavings(group.distributionId, { newKeys, free, listRequests: requests });
+  let end: BatchEnd = 'failed';
+  try {
+    end =
+      changed.length === 0
+        ? nothingToIssue(group, newKeys, deps)
+        : await issueGroup(group, changed, inventory, savings, deps);
+  } finally {
+    await savings.record(end, deps);
   }
+}
+
+/** Only new keys: nothing stale can be cached, so there is nothing to invalidate or to count. */
+function nothingToIssue(group: DistributionGroup, newKeys: number, deps: CollectorDeps): BatchEnd {
+  deps.log.info('nothing to invalidate: every change is a new key', { distributionId: group.distributionId, newKeys });
+  return 'waiting';
+}
+
+async function issueGroup(
+  group: DistributionGroup,
+  changed: readonly string[],
+  inventory: Inventory | undefined,
+  savings: BatchSavings,
+  deps: CollectorDeps,
+): Promise<BatchEnd> {
+  const unitKey = unitKeyOf(group.distributionId, group.messageIds);
   // The inventory was listed under the group's own paths: merged pending paths plan without it. Free
   // paths stay free in any plan (a new key has nothing stale to evict).
   const own = new Set(changed);
   const plan = (paths: readonly string[], budget: BatchBudget) =>
-    planPaths(paths, free, budget, paths.length === own.size && paths.every((p) => own.has(p)) ? inventory : undefined);
+    savings.plan(paths, budget, paths.length === own.size && paths.every((p) => own.has(p)) ? inventory : undefined);
   if (deps.pending !== undefined) {
     const fresh = {
       unitKey,
@@ -174,8 +194,8 @@ async function processGroup(group: DistributionGroup, changes: readonly S3Change
         deps.policy.maxStalenessSeconds ?? DEFAULT_MAX_STALENESS_SECONDS,
       ),
     };
-    await issueWithPending(group.distributionId, fresh, plan, pendingDepsOf(deps, deps.pending));
-    return;
+    const outcome = await issueWithPending(group.distributionId, fresh, plan, pendingDepsOf(deps, deps.pending));
+    return outcome === 'issued' ? 'issued' : 'waiting';
   }
   await invalidateIsolating(
     {
@@ -190,6 +210,7 @@ async function processGroup(group: DistributionGroup, changes: readonly S3Change
     },
     { ...deps, isolationMetrics: deps.metrics },
   );
+  return 'issued';
 }
 
 /**
@@ -206,7 +227,7 @@ export async function drainPending(deps: CollectorDeps): Promise<Map<string, str
     const outcome = await issueWithPending(
       distributionId,
       undefined,
-      (paths, budget) => planPaths(paths, [], budget, undefined),
+      (paths, budget) => planWithFigures(paths, budget, undefined, undefined),
       pendingDepsOf(deps, deps.pending),
     );
     outcomes.set(distributionId, outcome);
@@ -223,23 +244,6 @@ function pendingDepsOf(deps: CollectorDeps, pending: PendingStore): PendingDeps 
     pendingPolicy: { ...deps.policy, defaultMaxStalenessSeconds },
     pendingMetrics: deps.metrics,
   };
-}
-
-function planPaths(
-  changed: readonly string[],
-  free: readonly string[],
-  budget: BatchBudget,
-  inventory: Inventory | undefined,
-): StoredPlan {
-  return storedPlanOf(
-    planInvalidation({
-      changed,
-      free,
-      maxPaths: budget.maxPaths,
-      maxWildcards: budget.maxWildcards,
-      ...(inventory === undefined ? {} : { inventory }),
-    }),
-  );
 }
 
 async function delayFailed(

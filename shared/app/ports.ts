@@ -4,6 +4,8 @@
  * against local servers.
  */
 
+import type { PlanFigures } from './savings-ports.ts';
+
 /** Lifecycle of a ledger item: reserved -> issued -> completed, or released / timed-out. */
 export const LEDGER_STATUS = {
   reserved: 'reserved',
@@ -24,6 +26,8 @@ export interface StoredPlan {
   readonly wildcardPaths: number;
   readonly changed: number;
   readonly collateral: number | null;
+  /** What new keys and the inventory saved, and what the listing cost (collector plans only). */
+  readonly figures?: PlanFigures;
 }
 
 /** One unit of work in the ledger (DynamoDB item `MONTH#m / INV#unitKey`). */
@@ -210,13 +214,22 @@ export interface RetryQueue {
   delay(entries: readonly { readonly receiptHandle: string; readonly seconds: number }[]): Promise<void>;
 }
 
+/** A bucket listing and what it cost. */
+export interface KeyListing {
+  /** Every key under the prefix, or `undefined` when it would take more requests than allowed. */
+  readonly keys: readonly string[] | undefined;
+  /** LIST requests this call made (0 when answered from the cache). */
+  readonly requests: number;
+}
+
 /** Bucket listings that give the planner its inventory. */
 export interface KeyLister {
   /**
-   * Every key under `prefix`, or `undefined` when listing would take more requests than allowed
-   * (the planner then runs without an inventory).
+   * Every key under `prefix` (the planner runs without an inventory when the listing is over its
+   * request cap), and the LIST requests it took.
+   * @throws InventoryError when S3 fails; its `requests` says how many were made
    */
-  listKeys(bucket: string, prefix: string): Promise<readonly string[] | undefined>;
+  listKeys(bucket: string, prefix: string): Promise<KeyListing>;
 }
 
 /** One invalidation of the month the outside reconciler looked at. */

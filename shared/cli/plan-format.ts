@@ -1,4 +1,4 @@
-import type { PlannedPath } from '../domain/planner/index.ts';
+import type { PlannedPath, PlanSavings } from '../domain/planner/index.ts';
 import { costOfPaths, FREE_PATHS_PER_MONTH, formatUsd, PRICE_PER_PATH_USD } from '../domain/pricing.ts';
 import type { DryRun, SkippedEntry } from './plan-model.ts';
 
@@ -15,6 +15,10 @@ export interface PlanJson {
     /** Their paths, left without a path of their own (never collateral). */
     readonly free: number;
     readonly collateral: number | null;
+    /** New keys' paths no path of the plan matches: what covering them would have added (docs/report.md). */
+    readonly newKeyPathsAvoided: number;
+    /** min(changed, --max-paths) minus the paths: what the inventory saved (null without --inventory). */
+    readonly inventoryPathsSaved: number | null;
   }[];
   readonly skipped: readonly SkippedEntry[];
 }
@@ -29,7 +33,7 @@ const MAX_EXACT_ROWS = 20;
  */
 export function toPlanJson(dryRun: DryRun): PlanJson {
   return {
-    plans: dryRun.plans.map(({ distributionId, plan, newObjects }) => ({
+    plans: dryRun.plans.map(({ distributionId, plan, newObjects, savings }) => ({
       distributionId,
       paths: plan.paths.map((planned) => planned.path),
       exactPaths: plan.exactPaths,
@@ -38,6 +42,8 @@ export function toPlanJson(dryRun: DryRun): PlanJson {
       newKeys: newObjects,
       free: plan.free,
       collateral: plan.collateral,
+      newKeyPathsAvoided: savings.newKeyPathsAvoided,
+      inventoryPathsSaved: savings.inventoryPathsSaved,
     })),
     skipped: dryRun.skipped,
   };
@@ -61,7 +67,7 @@ export const NO_INVENTORY_NOTE = [
 export function formatPlanText(dryRun: DryRun): string {
   const lines: string[] = [];
   if (dryRun.plans.length === 0) lines.push('Nothing to invalidate.');
-  for (const { distributionId, plan, objects, newObjects } of dryRun.plans) {
+  for (const { distributionId, plan, objects, newObjects, savings } of dryRun.plans) {
     const collateral = plan.collateral === null ? 'unknown (no --inventory)' : count(plan.collateral, 'path');
     const fresh =
       newObjects === 0
@@ -73,6 +79,7 @@ export function formatPlanText(dryRun: DryRun): string {
       '',
       ...formatTable(plan.paths),
       '',
+      ...formatPlanSavings(newObjects, savings),
     );
   }
   if (dryRun.skipped.length > 0) {
@@ -106,6 +113,20 @@ function formatTable(paths: readonly PlannedPath[]): string[] {
   if (exact.length > MAX_EXACT_ROWS)
     rows.push(`  … and ${exact.length - MAX_EXACT_ROWS} more exact paths (--json lists all)`);
   return rows;
+}
+
+/** What new keys and the inventory saved this plan, when it had them. */
+function formatPlanSavings(newObjects: number, savings: PlanSavings): string[] {
+  const lines: string[] = [];
+  if (newObjects > 0) {
+    lines.push(
+      `  Paths avoided: new keys: ${savings.newKeyPathsAvoided.toLocaleString('en-US')} (new-key paths left uncovered)`,
+    );
+  }
+  if (savings.inventoryPathsSaved !== null) {
+    lines.push(`  Paths saved by the inventory: ${savings.inventoryPathsSaved.toLocaleString('en-US')}`);
+  }
+  return lines.length === 0 ? [] : [...lines, ''];
 }
 
 function formatSavings(dryRun: DryRun): string {

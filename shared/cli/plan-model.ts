@@ -4,7 +4,9 @@ import {
   createSortedInventory,
   type Inventory,
   type Plan,
+  type PlanSavings,
   planInvalidation,
+  savingsOf,
 } from '../domain/planner/index.ts';
 import { type CompiledRoute, type RouteTable, routeChange, SKIP_REASON, servedPathsForKey } from '../domain/routes.ts';
 
@@ -27,6 +29,8 @@ export interface DistributionPlan {
   readonly objects: number;
   /** Of those, the objects that were new (absent from the previous listing): free. */
   readonly newObjects: number;
+  /** What the new keys and the inventory saved, against the same budget without them. */
+  readonly savings: PlanSavings;
 }
 
 /** What the collector would do with the input: one plan per distribution, plus what it skips. */
@@ -97,14 +101,16 @@ export function runDryRun(input: DryRunInput): DryRun {
     const group = groups.get(distributionId) as Group;
     const inventory =
       input.inventory === undefined ? undefined : inventoryOf(routesOf(table, distributionId), input.inventory);
+    const free = [...group.free].sort();
     const plan = planInvalidation({
       changed: [...group.paths].sort(),
-      free: [...group.free].sort(),
+      free,
       maxPaths: input.maxPaths,
       maxWildcards: input.maxWildcards,
       ...(inventory === undefined ? {} : { inventory }),
     });
-    plans.push({ distributionId, plan, objects: group.objects.size, newObjects: group.newObjects.size });
+    const savings = savingsOf(plan, { free, maxPaths: input.maxPaths, inventory: inventory !== undefined });
+    plans.push({ distributionId, plan, objects: group.objects.size, newObjects: group.newObjects.size, savings });
   }
   return { plans, skipped };
 }

@@ -37,8 +37,10 @@ Options:
   --index-document NAME  index document when there is no --config (default index.html; routes set
                          their own): docs/index.html also invalidates /docs/, index.html also /
   --json                 print {"plans":[{"distributionId","paths","exactPaths","wildcardPaths",
-                         "changed","newKeys","free","collateral"}],"skipped":[{"key"|"messageId","reason"}]}
-                         (newKeys: changed keys that were new; free: their paths left without a path)
+                         "changed","newKeys","free","collateral","newKeyPathsAvoided","inventoryPathsSaved"}],
+                         "skipped":[{"key"|"messageId","reason"}]} (newKeys: changed keys that were new;
+                         free: their paths; newKeyPathsAvoided: those no path covers; inventoryPathsSaved:
+                         min(changed, --max-paths) minus the paths, null without --inventory)
   -h, --help             show this help
 
 Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input (one line on stderr).`;

@@ -15,6 +15,25 @@ export const FREE_PATHS_PER_MONTH = 1000;
 /** Price of one path beyond the free tier, in US dollars. */
 export const PRICE_PER_PATH_USD = 0.005;
 
+/**
+ * S3 LIST requests (ListObjectsV2, ListObjectVersions) on S3 Standard: $0.005 per 1,000 in us-east-1
+ * and most regions (https://aws.amazon.com/s3/pricing/, "Requests & data retrievals"; a few regions
+ * charge more). No free tier is assumed.
+ */
+export const S3_LIST_PRICE_PER_1000_USD = 0.005;
+
+/**
+ * What `requests` S3 LIST requests cost, in US dollars (not rounded: a batch's listing costs
+ * fractions of a cent).
+ *
+ * @param requests - LIST requests made
+ * @throws InvalidCountError when the count is negative, fractional or not a number
+ */
+export function listCostUsd(requests: number): number {
+  requireCount('requests', requests);
+  return (requests * S3_LIST_PRICE_PER_1000_USD) / 1000;
+}
+
 /** The same price in tenths of a cent, the unit the arithmetic uses. */
 const PRICE_PER_PATH_MILLS = 5;
 const MILLS_PER_USD = 1000;

@@ -29,7 +29,10 @@ export interface RouteConfig {
   /** Globs on the S3 key (e.g. fingerprinted assets that never change); shared/domain/exclude-glob.ts. */
   readonly exclude: readonly string[];
   readonly trigger: RouteTrigger | null;
-  /** List the bucket so the planner knows what else the distribution serves. */
+  /**
+   * List the bucket so the planner knows what else the distribution serves; on unless the route sets
+   * `false` or is a trigger route.
+   */
   readonly inventory: boolean;
   /**
    * Freshness SLO of this route's changes: the longest they may be held in the pending set to coalesce
@@ -105,6 +108,7 @@ function parseRoute(route: unknown, at: string): RouteConfig {
   ) {
     fail(`${at}.distributionId`, 'a CloudFront distribution id like E2QWRUHAPOMQZL or "auto"', distributionId);
   }
+  const trigger = parseTrigger(route.trigger, `${at}.trigger`);
   return {
     bucket,
     prefix: parsePrefix(route.prefix, `${at}.prefix`),
@@ -113,8 +117,10 @@ function parseRoute(route: unknown, at: string): RouteConfig {
     indexDocument: parseIndexDocument(route.indexDocument, `${at}.indexDocument`),
     indexNoSlash: parseBoolean(route.indexNoSlash, `${at}.indexNoSlash`),
     exclude: parseStrings(route.exclude, `${at}.exclude`, 'a glob', false),
-    trigger: parseTrigger(route.trigger, `${at}.trigger`),
-    inventory: parseBoolean(route.inventory, `${at}.inventory`),
+    trigger,
+    // On by default (#18): a listing under the batch's common prefix lets the planner pick the wildcards
+    // that evict nothing. A trigger route issues fixed paths, so it has nothing to list for.
+    inventory: route.inventory === undefined ? trigger === null : parseBoolean(route.inventory, `${at}.inventory`),
     maxStalenessSeconds: parseStaleness(route.maxStalenessSeconds, `${at}.maxStalenessSeconds`),
   };
 }

@@ -11,6 +11,7 @@ import { DynamoAccountLedger } from '../adapters/dynamodb-account-ledger.ts';
 import { DynamoLedger } from '../adapters/dynamodb-ledger.ts';
 import { DynamoMessageProgress } from '../adapters/dynamodb-message-progress.ts';
 import { DynamoPendingStore } from '../adapters/dynamodb-pending-store.ts';
+import { DynamoSavingsCounters } from '../adapters/dynamodb-savings-counters.ts';
 import { S3KeyLister } from '../adapters/s3-key-lister.ts';
 import { S3VersionHistory } from '../adapters/s3-version-history.ts';
 import { SqsRetryQueue } from '../adapters/sqs-retry-queue.ts';
@@ -78,6 +79,7 @@ export function createCollectorFunction(options: {
     progress: new DynamoMessageProgress(clients.dynamo, { tableName }),
     gateway,
     retryQueue: config.queueUrl === undefined ? undefined : new SqsRetryQueue(clients.sqs, config.queueUrl),
+    savings: new DynamoSavingsCounters(clients.dynamo, { tableName }),
     lister: new S3KeyLister(clients.s3, {
       maxRequests: config.inventoryMaxRequests,
       cacheMs: config.inventoryCacheSeconds * 1000,

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { toCloudFrontPath } from '../../shared/domain/paths.ts';
+import { createSortedInventory, type PlanInput } from '../../shared/domain/planner/index.ts';
 
 /**
  * A deploy in path space: what is served afterwards, what changed and must be covered (some changed
@@ -89,4 +90,15 @@ export function wideDeployArbitrary(): fc.Arbitrary<DeployCase> {
     .filter(
       (deploy) => deploy.changed.length > 0 && deploy.served.length - deploy.changed.length - deploy.free.length <= 31,
     );
+}
+
+/** The planner input of a deploy case, with its served paths as the inventory or without one. */
+export function planInputOf(deploy: DeployCase, withInventory: boolean): PlanInput {
+  const base = {
+    changed: deploy.changed,
+    free: deploy.free,
+    maxPaths: deploy.maxPaths,
+    maxWildcards: deploy.maxWildcards,
+  };
+  return withInventory ? { ...base, inventory: createSortedInventory([...deploy.served].sort()) } : base;
 }

@@ -228,6 +228,10 @@ describe('monthly report', () => {
         distributions: [],
         days: [],
         ledger: [],
+        savings: {
+          total: { newKeys: 0, newKeyPathsAvoided: 0, listRequests: 0, inventoryPlans: 0, inventoryPathsSaved: 0 },
+          distributions: [],
+        },
       });
     });
 

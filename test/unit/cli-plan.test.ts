@@ -70,6 +70,8 @@ describe('runPlan', () => {
             newKeys: 0,
             free: 0,
             collateral: null,
+            newKeyPathsAvoided: 0,
+            inventoryPathsSaved: null,
           },
         ],
         skipped: [],
@@ -111,6 +113,15 @@ describe('runPlan', () => {
       // Assess
       expect(json.plans[0]).toMatchObject({ paths: ['/a/*'], collateral: 1 });
     });
+
+    it('says how many paths the inventory saved against the same budget without it', async () => {
+      // Prepare: the whole folder changed, so one wildcard evicts nothing
+      const files = { 'keys.txt': 'a/1.js\na/2.js\na/3.js\n', 'inventory.txt': 'a/1.js\na/2.js\na/3.js\nb/1.js\n' };
+      // Act
+      const json = await planJson(['--changed', 'keys.txt', '--inventory', 'inventory.txt'], files);
+      // Assess: without the listing the three paths stay exact
+      expect(json.plans[0]).toMatchObject({ paths: ['/a/*'], collateral: 0, inventoryPathsSaved: 2 });
+    });
   });
 
   describe('--previous-inventory', () => {
@@ -126,13 +137,16 @@ describe('runPlan', () => {
         ['--changed', 'keys.txt', '--inventory', 'inventory.txt', '--previous-inventory', 'previous.txt'],
         files,
       );
-      // Assess: a/2 and a/3 are new; a/1 was there (modified), gone.js deleted, blip.js neither before nor after
+      // Assess: a/2 and a/3 are new; a/1 was there (modified), gone.js deleted, blip.js neither before nor after.
+      // Covered, a/2 and a/3 would cost two exact paths more (a/* would evict a/4): two paths avoided.
       expect(json.plans[0]).toMatchObject({
         paths: ['/a/1.js', '/blip.js', '/gone.js'],
         changed: 3,
         newKeys: 2,
         free: 2,
         collateral: 0,
+        newKeyPathsAvoided: 2,
+        inventoryPathsSaved: 0,
       });
     });
 
@@ -160,6 +174,7 @@ describe('runPlan', () => {
       expect(captured.stdout()).toContain(
         'Distribution -: 5 changed objects; 3 new (free: 3 paths need no invalidation), 2 changed paths to cover',
       );
+      expect(captured.stdout()).toContain('Paths avoided: new keys: 3');
     });
   });
 
@@ -227,6 +242,8 @@ describe('runPlan', () => {
           newKeys: 0,
           free: 0,
           collateral: null,
+          newKeyPathsAvoided: 0,
+          inventoryPathsSaved: null,
         },
       ]);
       expect(json.skipped).toEqual([

@@ -130,7 +130,7 @@ describe('splitNewKeys', () => {
   });
 
   it.each([
-    ['does not list it (unversioned as far as it knows)', {}],
+    ['turns listing off (unversioned as far as it knows)', { inventory: false }],
     [
       'is a trigger route (its paths are not the key own)',
       { trigger: { keys: ['index.html'], paths: ['/*'] }, inventory: true },

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PlanBudgetError } from '../../shared/domain/errors.ts';
 import { MAX_PATH_LENGTH } from '../../shared/domain/paths.ts';
-import { createSortedInventory, type Plan, type PlanInput } from '../../shared/domain/planner/index.ts';
+import type { Plan, PlanInput } from '../../shared/domain/planner/index.ts';
 import { planInvalidationWith } from '../../shared/domain/planner/plan-invalidation.ts';
 import { DEFAULT_TUNING, type SearchTuning } from '../../shared/domain/planner/plan-search.ts';
-import { type DeployCase, deployArbitrary, wideDeployArbitrary } from '../helpers/planner-arbitraries.ts';
+import { type DeployCase, deployArbitrary, planInputOf, wideDeployArbitrary } from '../helpers/planner-arbitraries.ts';
 import { bruteForcePlan } from '../helpers/planner-brute-force.ts';
 import { objectiveOf, recountCollateral, uncoveredPaths } from '../helpers/planner-factories.ts';
 
@@ -18,16 +18,6 @@ const PLAIN_DP: SearchTuning = {
   largeWork: Number.POSITIVE_INFINITY,
   freeWildcardShortcut: false,
 };
-
-function inputOf(deploy: DeployCase, withInventory: boolean): PlanInput {
-  const base = {
-    changed: deploy.changed,
-    free: deploy.free,
-    maxPaths: deploy.maxPaths,
-    maxWildcards: deploy.maxWildcards,
-  };
-  return withInventory ? { ...base, inventory: createSortedInventory([...deploy.served].sort()) } : base;
-}
 
 /** The plan, or `undefined` when the planner says no plan fits. */
 function tryPlan(input: PlanInput, tuning: SearchTuning = DEFAULT_TUNING): Plan | undefined {
@@ -68,7 +58,7 @@ describe('planInvalidation', () => {
     it('covers every changed path within both budgets, with an inventory or without', () => {
       fc.assert(
         fc.property(deployArbitrary(), fc.boolean(), (deploy, withInventory) => {
-          const plan = tryPlan(inputOf(deploy, withInventory));
+          const plan = tryPlan(planInputOf(deploy, withInventory));
           if (plan !== undefined) expectValidPlan(plan, deploy);
         }),
         { numRuns: 1500 },
@@ -78,7 +68,7 @@ describe('planInvalidation', () => {
     it('explains itself: per-path collateral adds up and matches a recount', () => {
       fc.assert(
         fc.property(deployArbitrary(), (deploy) => {
-          const plan = tryPlan(inputOf(deploy, true));
+          const plan = tryPlan(planInputOf(deploy, true));
           if (plan === undefined) return;
           const perPath = plan.paths.reduce((sum, path) => sum + (path.collateral as number), 0);
           expect(plan.collateral).toBe(perPath);
@@ -96,9 +86,9 @@ describe('planInvalidation', () => {
             .map((path, i) => ({ path, key: (seed * 31 + i * 7919) % 1009 }))
             .sort((a, b) => a.key - b.key)
             .map((entry) => entry.path);
-          const first = tryPlan(inputOf(deploy, withInventory));
+          const first = tryPlan(planInputOf(deploy, withInventory));
           const free = [...deploy.free].reverse();
-          const second = tryPlan(inputOf({ ...deploy, changed: shuffled, free }, withInventory));
+          const second = tryPlan(planInputOf({ ...deploy, changed: shuffled, free }, withInventory));
           expect(second).toEqual(first);
         }),
         { numRuns: 1000 },
@@ -111,7 +101,7 @@ describe('planInvalidation', () => {
       fc.assert(
         fc.property(deployArbitrary(), (deploy) => {
           const best = bruteForcePlan(deploy.changed, deploy.served, deploy.maxPaths, deploy.maxWildcards, deploy.free);
-          const plan = tryPlan(inputOf(deploy, true));
+          const plan = tryPlan(planInputOf(deploy, true));
           expect(plan === undefined ? undefined : objectiveOf(plan)).toEqual(best);
         }),
         { numRuns: 3000 },
@@ -123,7 +113,7 @@ describe('planInvalidation', () => {
         fc.property(deployArbitrary(), (deploy) => {
           const best = bruteForcePlan(deploy.changed, deploy.served, deploy.maxPaths, deploy.maxWildcards, deploy.free);
           for (const tuning of [EAGER_BOUNDS, PLAIN_DP]) {
-            const plan = tryPlan(inputOf(deploy, true), tuning);
+            const plan = tryPlan(planInputOf(deploy, true), tuning);
             expect(plan === undefined ? undefined : objectiveOf(plan)).toEqual(best);
           }
         }),
@@ -136,9 +126,9 @@ describe('planInvalidation', () => {
         fc.property(deployArbitrary(), fc.nat(), (deploy, pick) => {
           fc.pre(deploy.changed.length > 0);
           const moved = deploy.changed[pick % deploy.changed.length] as string;
-          const before = tryPlan(inputOf(deploy, true));
+          const before = tryPlan(planInputOf(deploy, true));
           const changed = deploy.changed.filter((path) => path !== moved);
-          const after = tryPlan(inputOf({ ...deploy, changed, free: [...deploy.free, moved] }, true));
+          const after = tryPlan(planInputOf({ ...deploy, changed, free: [...deploy.free, moved] }, true));
           if (before === undefined) return;
           expect(after).toBeDefined();
           const [was, now] = [objectiveOf(before), objectiveOf(after as Plan)];
@@ -154,7 +144,7 @@ describe('planInvalidation', () => {
         fc.property(wideDeployArbitrary(), (deploy) => {
           const best = bruteForcePlan(deploy.changed, deploy.served, deploy.maxPaths, deploy.maxWildcards, deploy.free);
           for (const tuning of [DEFAULT_TUNING, EAGER_BOUNDS]) {
-            const plan = tryPlan(inputOf(deploy, true), tuning);
+            const plan = tryPlan(planInputOf(deploy, true), tuning);
             expect(plan === undefined ? undefined : objectiveOf(plan)).toEqual(best);
           }
         }),
@@ -169,7 +159,7 @@ describe('planInvalidation', () => {
         fc.property(deployArbitrary(), (deploy) => {
           const distinct = [...new Set(deploy.changed)];
           fc.pre(distinct.length <= deploy.maxPaths && distinct.every((path) => !path.includes('*')));
-          const plan = tryPlan(inputOf({ ...deploy, maxWildcards: 0 }, false));
+          const plan = tryPlan(planInputOf({ ...deploy, maxWildcards: 0 }, false));
           expect(plan?.exactPaths).toBe(distinct.length);
         }),
         { numRuns: 500 },

@@ -34,6 +34,7 @@ describe('renderJson', () => {
         'ledger',
         'reconciliation',
         'pending',
+        'savings',
         'notes',
       ]);
       expect(json).toMatchObject({

@@ -241,7 +241,7 @@ describe('compileRoutes', () => {
         indexNoSlash: false,
         exclude: [],
         trigger: null,
-        inventory: false,
+        inventory: true,
         maxStalenessSeconds: undefined,
       });
     });
@@ -255,6 +255,18 @@ describe('compileRoutes', () => {
       // Assess
       expect(own?.maxStalenessSeconds).toBe(900);
       expect(inherits?.maxStalenessSeconds).toBeUndefined();
+    });
+
+    it('lists the bucket unless the route turns it off or is a trigger route', () => {
+      // Act
+      const routes = parseRouteConfig([
+        { bucket: 'site', distributionId: 'auto' },
+        { bucket: 'site', distributionId: 'auto', inventory: false },
+        { bucket: 'site', distributionId: 'auto', trigger: { keys: ['deploy.done'], paths: ['/*'] } },
+        { bucket: 'site', distributionId: 'auto', trigger: { keys: ['deploy.done'], paths: ['/*'] }, inventory: true },
+      ]);
+      // Assess
+      expect(routes.map((route) => route.inventory)).toEqual([true, false, false, true]);
     });
 
     it('accepts its own output again', () => {

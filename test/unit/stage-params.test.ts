@@ -153,9 +153,9 @@ describe('deriveStackValues', () => {
     // Prepare
     const params = parseWith({
       routes: [
-        { bucket: 'site', distributionId: 'E2QWRUHAPOMQZL' },
-        { bucket: 'site', prefix: 'docs/', distributionId: 'E2QWRUHAPOMQZL', inventory: true },
-        { bucket: 'assets', distributionId: 'E1OTHERDISTRO1' },
+        { bucket: 'site', distributionId: 'E2QWRUHAPOMQZL', inventory: false },
+        { bucket: 'site', prefix: 'docs/', distributionId: 'E2QWRUHAPOMQZL' },
+        { bucket: 'assets', distributionId: 'E1OTHERDISTRO1', inventory: false },
       ],
       createBuckets: ['site'],
     });

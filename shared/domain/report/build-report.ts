@@ -6,6 +6,7 @@ import { buildNotes, countStatuses } from './notes.ts';
 import { buildPendingFigures, pendingNotes } from './pending.ts';
 import { periodOf, projectPaths, type ReportPeriod } from './period.ts';
 import { reconcileInvalidations } from './reconcile.ts';
+import { buildSavings } from './savings.ts';
 import type { DayFigures, MonthlyReport, MonthlyReportInput, OutsideInvalidation, PathCounters } from './types.ts';
 
 const COUNTER_FIELDS = ['paths', 'exactPaths', 'wildcardPaths', 'invalidations', 'changedObjects'] as const;
@@ -79,6 +80,7 @@ export function buildMonthlyReport(input: MonthlyReportInput): MonthlyReport {
     ledger,
     reconciliation,
     pending: buildPendingFigures(input.pending ?? [], input.now),
+    savings: buildSavings(input.savings, accountPaths),
   };
   return { ...report, notes: [...buildNotes(report, input.ledger), ...pendingNotes(report.pending)] };
 }

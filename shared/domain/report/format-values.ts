@@ -44,6 +44,19 @@ export function formatMoney(usd: number): string {
 }
 
 /**
+ * Dollars for amounts that may be fractions of a cent (a batch's S3 listing): two significant digits
+ * below a cent (`$0.00012`, `$0.000005`), as {@link formatMoney} from a cent up, `$0` for nothing.
+ *
+ * @param usd - a non-negative amount in US dollars
+ */
+export function formatSmallMoney(usd: number): string {
+  if (usd === 0) return '$0';
+  if (usd >= 0.01) return formatMoney(usd);
+  const digits = 1 - Math.floor(Math.log10(usd));
+  return `$${Number(usd.toPrecision(2)).toFixed(digits).replace(/0+$/, '')}`;
+}
+
+/**
  * A latency in seconds with one decimal (`73.4 s`), or `-` when none was recorded.
  *
  * @param ms - milliseconds or null

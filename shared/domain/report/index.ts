@@ -9,6 +9,14 @@ export { renderJson } from './render-json.ts';
 export { renderMarkdown } from './render-markdown.ts';
 export { parseReportFormat, REPORT_FORMATS, type ReportFormat, renderReport } from './render-report.ts';
 export { renderTable, TABLE_WIDTH } from './render-table.ts';
+export {
+  type MonthSavings,
+  NO_SAVINGS,
+  SAVINGS_FIELDS,
+  type SavingsCounts,
+  type SavingsFigures,
+  type SavingsInput,
+} from './savings.ts';
 export type {
   CloudFrontInvalidationRecord,
   DayFigures,

@@ -6,10 +6,12 @@ import {
   formatLatency,
   formatMoney,
   formatOptionalCount,
+  formatSmallMoney,
 } from './format-values.ts';
 import { escapeHtml } from './html-escape.ts';
 import { HTML_STYLE } from './html-style.ts';
 import { renderChart } from './render-chart.ts';
+import { savingsHtml } from './render-savings.ts';
 import type { MonthlyReport, ReportFigures } from './types.ts';
 
 /** At most this many paths of one outside invalidation are listed (the rest are counted). */
@@ -43,6 +45,7 @@ ${renderChart(report)}
 </figure>
 <h2>By distribution</h2>
 ${distributionTable(report)}
+${savingsHtml(report, table)}
 ${daysTable(report)}
 ${outsideTable(report)}
 <h2>Notes</h2>
@@ -69,6 +72,7 @@ function verdict(report: MonthlyReport): string {
 
 function cards(report: MonthlyReport): string {
   const { totals, freeTier } = report;
+  const savings = report.savings.totals;
   const outside =
     report.reconciliation.status === 'done'
       ? `${formatCount(totals.outsidePaths ?? 0)} in ${formatCount(totals.outsideInvalidations ?? 0)} invalidations`
@@ -89,6 +93,16 @@ function cards(report: MonthlyReport): string {
     ],
     ['Cost', formatMoney(totals.costUsd), `one path per object: ${formatMoney(totals.baselineCostUsd)}`],
     ['Cost avoided', formatMoney(totals.costAvoidedUsd), 'against one path per object'],
+    [
+      'Paths avoided: new keys',
+      formatCount(savings.newKeyPathsAvoided),
+      `${formatCount(savings.newKeys)} new keys needed no path`,
+    ],
+    [
+      'Listings',
+      formatSmallMoney(savings.listCostUsd),
+      `${formatCount(savings.listRequests)} LIST requests saved ${formatCount(savings.inventoryPathsSaved)} paths (${formatMoney(savings.inventoryCostAvoidedUsd)})`,
+    ],
     ['Outside paths', formatOptionalCount(totals.outsidePaths), outside],
     [
       'Latency',

@@ -8,6 +8,7 @@ import {
   formatOptionalCount,
   formatPlural,
 } from './format-values.ts';
+import { savingsRows } from './render-savings.ts';
 import type { MonthlyReport, ReportFigures } from './types.ts';
 
 /** At most this many paths of one outside invalidation are listed (the rest are counted). */
@@ -43,6 +44,7 @@ export function renderMarkdown(report: MonthlyReport): string {
     `| Free tier | ${formatCount(freeTier.used)} of ${formatCount(freeTier.limit)} used, ${formatCount(freeTier.left)} left |`,
     `| Cost | ${formatMoney(totals.costUsd)} |`,
     `| Cost avoided | ${formatMoney(totals.costAvoidedUsd)} (one path per object: ${formatMoney(totals.baselineCostUsd)}) |`,
+    ...savingsRows(report).map(([label, text]) => `| ${label} | ${text} |`),
     `| Projection | ${formatCount(projection.paths)} paths, ${formatMoney(projection.costUsd)} (${projection.basis === 'rate' ? 'at the current rate' : 'actual'}) |`,
     `| Latency | ${totals.latency.samples === 0 ? 'none recorded' : `median ${formatLatency(totals.latency.medianMs)}, p95 ${formatLatency(totals.latency.p95Ms)} (${formatCount(totals.latency.samples)})`} |`,
     '',

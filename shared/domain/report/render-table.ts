@@ -8,6 +8,7 @@ import {
   formatOptionalCount,
   formatPlural,
 } from './format-values.ts';
+import { savingsRows, savingsTable } from './render-savings.ts';
 import { dailyTable, outsideTable } from './render-table-details.ts';
 import { layoutColumns, TEXT_WIDTH, wrapText } from './text-layout.ts';
 import type { DistributionFigures, MonthlyReport, ReportFigures } from './types.ts';
@@ -34,6 +35,7 @@ export function renderTable(report: MonthlyReport): string {
     '',
     'Cost by distribution (the free tier is shared, so costs are shares of the bill)',
     ...costTable(report),
+    ...savingsTable(report),
     ...latencyTable(report),
     ...dailyTable(report),
     ...outsideTable(report),
@@ -81,6 +83,7 @@ function summary(report: MonthlyReport): string[] {
       'Cost avoided',
       `${formatMoney(totals.costAvoidedUsd)} (one path per object: ${formatMoney(totals.baselineCostUsd)})`,
     ],
+    ...savingsRows(report),
     [
       'Projection',
       `${formatCount(projection.paths)} paths, ${formatMoney(projection.costUsd)} (${projection.basis === 'rate' ? 'at the current rate' : 'actual'}); ${budget}`,

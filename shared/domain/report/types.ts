@@ -1,5 +1,6 @@
 import type { MonthKey } from '../month.ts';
 import type { PendingFigures, PendingInput } from './pending.ts';
+import type { MonthSavings, SavingsInput } from './savings.ts';
 
 /**
  * The report model: what the month's DynamoDB partition (and, optionally, CloudFront itself) says,
@@ -78,6 +79,8 @@ export interface MonthlyReportInput {
   readonly labels?: { readonly stage?: string; readonly tableName?: string };
   /** What waits in the pending set now, per distribution (absent: not read). */
   readonly pending?: readonly PendingInput[];
+  /** The month's savings counters: new keys and inventory listings (absent: none recorded). */
+  readonly savings?: SavingsInput;
 }
 
 /** Completion latency over the ledger items where the watcher recorded one. */
@@ -193,6 +196,8 @@ export interface MonthlyReport {
   };
   /** Changes waiting in the pending set at `generatedAt`, longest wait first (also in `notes`). */
   readonly pending: readonly PendingFigures[];
+  /** What new keys and inventory listings saved, and what the listings cost (docs/report.md). */
+  readonly savings: MonthSavings;
   /** Plain sentences about gaps in the data (pending reservations, counters vs ledger, …). */
   readonly notes: readonly string[];
 }

@@ -11,7 +11,7 @@ import {
   PRICE_PER_PATH_USD,
 } from '../../domain/pricing.ts';
 import { formatCount, formatPlural } from '../../domain/report/format-values.ts';
-import { buildMonthlyReport, renderReport } from '../../domain/report/index.ts';
+import { buildMonthlyReport, type MonthSavings, renderReport } from '../../domain/report/index.ts';
 import { compileRoutes } from '../../domain/routes.ts';
 import type { LocalStack } from '../stack.ts';
 import { findStaleObjects, warmEdge } from './edge-check.ts';
@@ -19,7 +19,7 @@ import { generateSite } from './site.ts';
 import { readFolder, syncBucket } from './sync.ts';
 
 /** This month's cost report from the local ledger, reconciled with the CloudFront emulator. */
-async function renderMonthReport(stack: LocalStack): Promise<string> {
+async function renderMonthReport(stack: LocalStack): Promise<{ text: string; savings: MonthSavings['totals'] }> {
   const now = Date.now();
   const month = monthKeyOf(now);
   const documents = DynamoDBDocumentClient.from(stack.clients.dynamo);
@@ -36,7 +36,7 @@ async function renderMonthReport(stack: LocalStack): Promise<string> {
     monthlyPathBudget: stack.config.monthlyPathBudget,
     labels: { stage: stack.settings.stage, tableName: stack.tableName },
   });
-  return renderReport(report, 'table').trimEnd();
+  return { text: renderReport(report, 'table').trimEnd(), savings: report.savings.totals };
 }
 
 /**
@@ -72,6 +72,12 @@ export interface DemoResult {
   readonly freshAfterSeconds: number;
   readonly monthPaths: number;
   readonly costUsd: number;
+  /** The month's savings counters (docs/report.md): changed keys that were new, the new-key paths left uncovered. */
+  readonly newKeys: number;
+  readonly newKeyPathsAvoided: number;
+  /** The month's S3 LIST requests for inventories, and the paths the inventory saved. */
+  readonly listRequests: number;
+  readonly inventoryPathsSaved: number;
 }
 
 /** Where the demo writes: the story, and a progress line that overwrites itself. */
@@ -167,7 +173,8 @@ export async function runDemo(
     `This month: ${formatPlural(month.invalidations, 'invalidation')}, ${formatPlural(month.paths, 'path')} of ${formatCount(FREE_PATHS_PER_MONTH)} free, cost ${formatUsd(costUsd)}`,
   );
   output.line('');
-  output.line(await renderMonthReport(stack));
+  const report = await renderMonthReport(stack);
+  output.line(report.text);
   return {
     uploaded: sync.uploaded.length,
     deleted: sync.deleted.length,
@@ -177,5 +184,9 @@ export async function runDemo(
     freshAfterSeconds: Number.isNaN(freshAfterSeconds) ? -1 : freshAfterSeconds,
     monthPaths: month.paths,
     costUsd,
+    newKeys: report.savings.newKeys,
+    newKeyPathsAvoided: report.savings.newKeyPathsAvoided,
+    listRequests: report.savings.listRequests,
+    inventoryPathsSaved: report.savings.inventoryPathsSaved,
   };
 }
