@@ -121,6 +121,12 @@ export async function startLocalStack(options: {
    * 403/404 that long and the collector reads it as the new-key wait. Default none: CloudFront's 10 s.
    */
   customErrorResponses?: readonly EmulatorErrorResponseConfig[];
+  /**
+   * Stamp S3 event times with `now` rather than the wall clock, so a stack whose clock is moved sees
+   * creations at the times it lives in (new-key evidence compares them with the error-caching TTL).
+   * Off by default: the fault suite's virtual months keep wall-clock event times.
+   */
+  stampEventsWithClock?: boolean;
 }): Promise<LocalStack> {
   const { settings } = options;
   const stops: (() => Promise<void>)[] = [];
@@ -152,6 +158,7 @@ export async function startLocalStack(options: {
       crash: options.crash,
       now,
       watch: events,
+      stampEvents: options.stampEventsWithClock === true,
     });
   } catch (error) {
     await stopAll();
@@ -164,7 +171,7 @@ async function assemble(
   servers: { dynamoServer: DynamoDbLocal; fauxqs: FauxqsServer; emulator: CloudFrontEmulator },
   stops: (() => Promise<void>)[],
   stopAll: () => Promise<void>,
-  options: { crash: CrashOption | undefined; now: () => number; watch: EventRelay | undefined },
+  options: { crash: CrashOption | undefined; now: () => number; watch: EventRelay | undefined; stampEvents: boolean },
 ): Promise<LocalStack> {
   const { now } = options;
   const { dynamoServer, fauxqs, emulator } = servers;
@@ -243,6 +250,7 @@ async function assemble(
     sqs: clients.sqs,
     targets: buckets.map((bucket) => ({ bucket, queueUrl: queue.queueUrl })),
     format: settings.delivery ?? 'notifications',
+    ...(options.stampEvents ? { now } : {}),
   });
   const poller = startPoller({
     sqs: clients.sqs,
