@@ -3,14 +3,11 @@ import { LocalStackError } from './errors.ts';
 import { listFauxqsKeysInByteOrder } from './fauxqs-byte-order.ts';
 import { importFauxqsModule } from './fauxqs-internals.ts';
 import { type FauxqsS3Store, type HookableApp, installS3Versioning } from './s3-versioning/install.ts';
-import type { VersionStore } from './s3-versioning/version-store.ts';
 
 /** A running in-process fauxqs (SQS + SNS + S3 on one endpoint). */
 export interface FauxqsServer {
   readonly endpoint: string;
   readonly port: number;
-  /** The version histories of its S3 buckets (see `s3-versioning/`). */
-  readonly versions: VersionStore;
   /**
    * Calls `listener` synchronously for every object written or deleted in fauxqs's S3, in order.
    * Only available when started with `watchS3: true`.
@@ -54,13 +51,12 @@ export async function startFauxqsServer(options: { watchS3?: boolean } = {}): Pr
   if (typeof (s3Store as unknown as Partial<FauxqsS3Store>).completeMultipartUpload !== 'function') {
     throw new LocalStackError('expected fauxqs S3Store with completeMultipartUpload, got none: cannot record versions');
   }
-  const versions = installS3Versioning(app as unknown as HookableApp, s3Store as unknown as FauxqsS3Store);
+  installS3Versioning(app as unknown as HookableApp, s3Store as unknown as FauxqsS3Store);
   const address = await app.listen({ port: 0, host: '0.0.0.0' });
   const port = Number(new URL(address).port);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    versions,
     onObjectChange(listener) {
       if (!options.watchS3) throw new LocalStackError('fauxqs was started without watchS3');
       listeners.push(listener);

@@ -50,7 +50,7 @@ type Query = Readonly<Record<string, string | undefined>>;
  * a particular version (`versionId`) are not emulated and answer NotImplemented rather than the current
  * object. Call before the app listens.
  */
-export function installS3Versioning(app: HookableApp, store: FauxqsS3Store): VersionStore {
+export function installS3Versioning(app: HookableApp, store: FauxqsS3Store): void {
   const versions = new VersionStore();
   recordWrites(store, versions);
   app.addHook('preHandler', async (request, reply) => {
@@ -76,7 +76,6 @@ export function installS3Versioning(app: HookableApp, store: FauxqsS3Store): Ver
     if (latest.deleteMarker) reply.header('x-amz-delete-marker', 'true');
     return payload;
   });
-  return versions;
 }
 
 function recordWrites(store: FauxqsS3Store, versions: VersionStore): void {
