@@ -41,9 +41,29 @@ function documentedListing(written: readonly Written[]): Entry[] {
   }));
 }
 
-/** A page as the SDK gives it: versions and delete markers in two arrays, each in listing order. */
+type Item = Entry | { readonly prefix: string };
+
+/**
+ * With a delimiter, the keys holding it after the (empty) prefix roll up into one common prefix each,
+ * in the listing where its first key would be: keys between a prefix and its first key share it.
+ */
+function documentedItems(listing: readonly Entry[], delimiter: string | undefined): Item[] {
+  const items: Item[] = [];
+  for (const entry of listing) {
+    const cut = delimiter === undefined ? -1 : entry.key.indexOf(delimiter);
+    if (cut < 0) items.push(entry);
+    else {
+      const prefix = entry.key.slice(0, cut + (delimiter ?? '').length);
+      if (!items.some((item) => 'prefix' in item && item.prefix === prefix)) items.push({ prefix });
+    }
+  }
+  return items;
+}
+
+/** A page as the SDK gives it: versions, delete markers and common prefixes in three arrays, each in listing order. */
 function splitPage(page: ListObjectVersionsCommandOutput) {
   return {
+    prefixes: (page.CommonPrefixes ?? []).map((common) => common.Prefix),
     versions: (page.Versions ?? []).map((v) => ({
       key: v.Key,
       versionId: v.VersionId,
@@ -59,23 +79,36 @@ function splitPage(page: ListObjectVersionsCommandOutput) {
   };
 }
 
-/** The documented pages of a listing: MaxKeys entries each, split as the SDK splits them. */
-function documentedPages(listing: readonly Entry[], maxKeys: number) {
+/** The documented pages of a listing: MaxKeys items each, split as the SDK splits them. */
+function documentedPages(items: readonly Item[], maxKeys: number) {
   const pages = [];
-  for (let start = 0; start === 0 || start < listing.length; start += maxKeys) {
-    const chunk = listing.slice(start, start + maxKeys);
-    pages.push({ versions: chunk.filter((e) => !e.deleteMarker), markers: chunk.filter((e) => e.deleteMarker) });
+  for (let start = 0; start === 0 || start < items.length; start += maxKeys) {
+    const chunk = items.slice(start, start + maxKeys);
+    const entries = chunk.filter((item): item is Entry => !('prefix' in item));
+    pages.push({
+      prefixes: chunk.flatMap((item) => ('prefix' in item ? [item.prefix] : [])),
+      versions: entries.filter((e) => !e.deleteMarker),
+      markers: entries.filter((e) => e.deleteMarker),
+    });
   }
   return pages;
 }
 
-async function listAll(s3: S3Client, bucket: string, maxKeys: number) {
+async function listAll(s3: S3Client, bucket: string, maxKeys: number, delimiter: string | undefined) {
   const pages: ListObjectVersionsCommandOutput[] = [];
   let marker: { KeyMarker?: string; VersionIdMarker?: string } = {};
   for (;;) {
-    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, MaxKeys: maxKeys, ...marker }));
+    const page = await s3.send(
+      new ListObjectVersionsCommand({
+        Bucket: bucket,
+        MaxKeys: maxKeys,
+        ...(delimiter === undefined ? {} : { Delimiter: delimiter }),
+        ...marker,
+      }),
+    );
     pages.push(page);
     if (page.IsTruncated !== true) break;
+    if (pages.length >= 100) throw new Error('expected the listing to end within 100 pages, got more');
     marker = {
       ...(page.NextKeyMarker === undefined ? {} : { KeyMarker: page.NextKeyMarker }),
       ...(page.NextVersionIdMarker === undefined ? {} : { VersionIdMarker: page.NextVersionIdMarker }),
@@ -116,14 +149,15 @@ describe('local S3 bucket versioning', () => {
     expect([before, enabled, await status()]).toEqual([undefined, 'Enabled', 'Suspended']);
   });
 
-  it('lists every put and delete in the documented order, page by page, for any MaxKeys', async () => {
-    const keys = fc.constantFrom('a', 'a/b', 'Z', 'é', 'ab', 'a b');
+  it('lists every put and delete in the documented order, page by page, for any MaxKeys, with or without a delimiter', async () => {
+    const keys = fc.constantFrom('a', 'a/b', 'a/c', 'Z', 'é', 'é/x', 'ab', 'a b');
     const op = fc.record({ key: keys, remove: fc.boolean() });
     await fc.assert(
       fc.asyncProperty(
         fc.array(op, { minLength: 1, maxLength: 12 }),
         fc.integer({ min: 1, max: 5 }),
-        async (ops, maxKeys) => {
+        fc.constantFrom(undefined, '/'),
+        async (ops, maxKeys, delimiter) => {
           // Prepare: an object from before versioning, then the operations, recording what S3 answered.
           const bucket = uniqueName('versions-order');
           await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -143,9 +177,10 @@ describe('local S3 bucket versioning', () => {
             }
           }
           // Act
-          const pages = await listAll(s3, bucket, maxKeys);
+          const pages = await listAll(s3, bucket, maxKeys, delimiter);
           // Assess
-          expect(pages.map(splitPage)).toEqual(documentedPages(documentedListing(written), maxKeys));
+          const items = documentedItems(documentedListing(written), delimiter);
+          expect(pages.map(splitPage)).toEqual(documentedPages(items, maxKeys));
           expect(pages.map((page) => page.IsTruncated)).toEqual(pages.map((_, index) => index < pages.length - 1));
           expect(new Set(written.map((entry) => entry.versionId)).size).toBe(written.length);
         },
