@@ -1,7 +1,21 @@
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DeleteObjectCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudFrontDistributions } from '../../shared/adapters/cloudfront-distributions.ts';
+import { CloudFrontGateway } from '../../shared/adapters/cloudfront-gateway.ts';
+import { CodePipelineJobs } from '../../shared/adapters/codepipeline-jobs.ts';
+import { DynamoLedger } from '../../shared/adapters/dynamodb-ledger.ts';
+import { DynamoWatchLedger } from '../../shared/adapters/dynamodb-watch-ledger.ts';
+import { SqsQueueDepth } from '../../shared/adapters/sqs-queue-depth.ts';
+import { type PipelineOutcome, runPipelineJob } from '../../shared/app/pipeline-job.ts';
+import type { PipelineDeps } from '../../shared/app/pipeline-ports.ts';
+import { compileRoutes } from '../../shared/domain/routes.ts';
 import { matchesInvalidationPath } from '../../shared/local/cloudfront-emulator/index.ts';
 import { type LocalStack, startLocalStack } from '../../shared/local/stack.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../helpers/aws-clients.ts';
+import { startRecordingCodePipeline } from '../helpers/codepipeline-recorder.ts';
+import { captureLog, captureMetrics } from '../helpers/collector.ts';
 import { buildLocalSettings, uploadAll } from '../helpers/local-stack.ts';
 
 const SITE = 'E1NEWKEYS00000';
@@ -133,5 +147,74 @@ describe('local stack: new keys in a versioned bucket', () => {
     expect(cachedMiss[0]).toBe(404);
     expect(paths.some((path) => matchesInvalidationPath(path, '/late/app.js'))).toBe(true);
     expect(await get('/late/app.js')).toEqual([200, 'late']);
+  });
+  it('lets a CodePipeline "await" action after a deploy of only new files succeed with nothing issued', async () => {
+    // Prepare: the action's adapters on the stack's table, queue and emulator; CodePipeline recorded.
+    const recorder = await startRecordingCodePipeline();
+    const codePipeline = new CodePipelineClient({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: recorder.endpoint,
+      maxAttempts: 1,
+    });
+    const now = () => Date.now() + ahead;
+    const documents = DynamoDBDocumentClient.from(stack.clients.dynamo);
+    const gateway = new CloudFrontGateway(stack.clients.cloudFront, { inFlightCacheMs: 0, now });
+    const deps: PipelineDeps = {
+      ledger: new DynamoLedger(documents, { tableName: stack.tableName, retentionDays: 30 }),
+      gateway,
+      policy: stack.config,
+      log: captureLog(),
+      metrics: captureMetrics(),
+      now,
+      jobs: new CodePipelineJobs(codePipeline),
+      invalidations: gateway,
+      issued: new DynamoWatchLedger(documents, { tableName: stack.tableName }),
+      queue: new SqsQueueDepth(stack.clients.sqs, stack.queue.queueUrl),
+      routes: async () => compileRoutes(stack.settings.routes),
+      distributions: new CloudFrontDistributions(stack.clients.cloudFront),
+      pipelineDistributions: [],
+    };
+    const before = stack.emulator.invalidations(SITE).length;
+    try {
+      // Act: the S3 deploy action has written; the await action runs while the collector catches up.
+      stack.poller.pause();
+      await uploadAll(stack.clients.s3, BUCKET, new Map([['pipeline/app.9a8b.js', 'app']]));
+      await stack.bridge.flush();
+      let outcome: PipelineOutcome | undefined;
+      let token: string | undefined;
+      for (let call = 0; call < 20 && outcome?.kind !== 'succeeded'; call++) {
+        if (call === 1) {
+          ahead += TTL_SECONDS * 1000;
+          stack.poller.resume();
+        }
+        const data = {
+          actionConfiguration: {
+            configuration: { UserParameters: JSON.stringify({ mode: 'await', bucket: BUCKET, lookbackSeconds: 0 }) },
+          },
+        };
+        outcome = await runPipelineJob(
+          {
+            'CodePipeline.job': {
+              id: `job-${call}`,
+              data: token === undefined ? data : { ...data, continuationToken: token },
+            },
+          },
+          deps,
+        );
+        token = recorder.calls.at(-1)?.body.continuationToken;
+        if (outcome.kind !== 'succeeded') await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      // Assess
+      expect(outcome?.kind).toBe('succeeded');
+      expect(outcome?.message).toBe(`change queue drained; 0 invalidation(s) of ${SITE} completed`);
+      expect(stack.emulator.invalidations(SITE).length).toBe(before);
+      expect(await get('/pipeline/app.9a8b.js')).toEqual([200, 'app']);
+    } finally {
+      stack.poller.resume();
+      codePipeline.destroy();
+      recorder.server.closeAllConnections();
+      await new Promise((resolve) => recorder.server.close(resolve));
+    }
   });
 });
