@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_ERROR_CACHING_SECONDS } from '../domain/new-keys.ts';
 import type { RecordedInvalidation } from './cloudfront-emulator/index.ts';
 import { matchesInvalidationPath } from './cloudfront-emulator/index.ts';
 
@@ -38,20 +39,30 @@ interface CacheEntry {
 /** The default TTL of the edge: a day, like CloudFront's default, so only invalidations make it fresh. */
 export const EDGE_TTL_MS = 86_400_000;
 
+/** The origin errors the edge caches: S3's answers for a missing key (403 without s3:ListBucket). */
+const CACHED_ERRORS: ReadonlySet<number> = new Set([403, 404]);
+
 /**
  * A tiny CloudFront-like edge: serves one distribution's bucket through a cache with a long TTL and
  * honours the emulator's invalidations. An entry cached before a Completed invalidation that matches
  * its path (exact, or prefix for `…*`) is evicted, so `curl` shows stale, then fresh. Cache keys are
  * the request paths as sent (percent-encoded), the same space the invalidation paths live in.
+ * Like CloudFront, it caches a 403 or 404 from the origin for the distribution's error-caching TTL
+ * (`ErrorCachingMinTTL`, 10 s by default), so a key requested before its upload reads as missing until
+ * that TTL passes or an invalidation covers it. Other origin errors are not cached.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages-expiration.html
  * Headers: `x-cache: Hit from edge | Miss from edge`, `age`, `etag`.
  */
 export async function startCachingEdge(options: {
   origin: EdgeOrigin;
   s3: S3Client;
   invalidations: (distributionId: string) => readonly RecordedInvalidation[];
+  /** How long the distribution caches an origin error of this status, ms (default CloudFront's 10 s). */
+  errorCachingMs?: (distributionId: string, status: number) => number;
   now?: () => number;
 }): Promise<CachingEdge> {
   const now = options.now ?? Date.now;
+  const errorCachingMs = options.errorCachingMs ?? (() => DEFAULT_ERROR_CACHING_SECONDS * 1000);
   const cache = new Map<string, CacheEntry>();
   const server = createServer((request, response) => {
     serve(request, response).catch((error: unknown) => {
@@ -68,13 +79,14 @@ export async function startCachingEdge(options: {
       return;
     }
     const entry = await fetchOrigin(path);
-    if (entry.status === 200) cache.set(path, entry);
+    if (entry.status === 200 || CACHED_ERRORS.has(entry.status)) cache.set(path, entry);
     else cache.delete(path);
     reply(response, entry, 'Miss from edge');
   }
 
   function isFresh(entry: CacheEntry, path: string): boolean {
-    if (now() - entry.cachedAt > EDGE_TTL_MS) return false;
+    const ttl = entry.status === 200 ? EDGE_TTL_MS : errorCachingMs(options.origin.distributionId, entry.status);
+    if (now() - entry.cachedAt >= ttl) return false;
     for (const invalidation of options.invalidations(options.origin.distributionId)) {
       if (invalidation.status !== 'Completed' || invalidation.createTime.getTime() < entry.cachedAt) continue;
       if (invalidation.paths.some((pattern) => matchesInvalidationPath(pattern, path))) return false;
@@ -106,9 +118,10 @@ export async function startCachingEdge(options: {
       };
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 502;
+      const cacheable = CACHED_ERRORS.has(status);
       return {
-        status: status === 404 ? 404 : 502,
-        body: Buffer.from('not found\n'),
+        status: cacheable ? status : 502,
+        body: Buffer.from(status === 404 ? 'not found\n' : cacheable ? 'forbidden\n' : 'bad gateway\n'),
         contentType: 'text/plain',
         etag: '',
         cachedAt,

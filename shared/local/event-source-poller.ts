@@ -33,6 +33,12 @@ export interface Poller {
   drain(options?: { timeoutMs?: number }): Promise<void>;
   /** Invocations made so far, with their sizes, failures and how long the handler ran. */
   readonly invocations: { records: number; failures: number; ms: number }[];
+  /**
+   * Holds every invocation not started yet until `resume()`, as disabling the event source mapping
+   * does (messages wait in the queue; a batch already gathered waits within its visibility timeout).
+   */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -48,6 +54,7 @@ export function startPoller(options: PollerOptions): Poller {
   const invocations: Poller['invocations'] = [];
   const inFlight = new Set<Promise<void>>();
   const limit = Math.max(1, options.concurrency ?? 1);
+  let paused: { promise: Promise<void>; release: () => void } | undefined;
   const gathering = loop();
 
   // One receiver gathers batches; up to `concurrency` invocations run at once, like Lambda's
@@ -57,6 +64,8 @@ export function startPoller(options: PollerOptions): Poller {
       while (inFlight.size >= limit) await Promise.race(inFlight);
       const messages = await gather();
       if (messages.length === 0) continue;
+      if (paused !== undefined) await paused.promise;
+      if (!running) break;
       const invocation = invoke(messages)
         .catch((error: unknown) => options.onError?.(error))
         .finally(() => inFlight.delete(invocation));
@@ -137,8 +146,21 @@ export function startPoller(options: PollerOptions): Poller {
       }
       throw new Error(`queue ${options.queueUrl} not drained within ${timeoutMs} ms`);
     },
+    pause() {
+      if (paused !== undefined) return;
+      let release = () => {};
+      const promise = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      paused = { promise, release };
+    },
+    resume() {
+      paused?.release();
+      paused = undefined;
+    },
     async stop() {
       running = false;
+      paused?.release();
       await gathering;
     },
   };

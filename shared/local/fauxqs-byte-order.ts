@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { LocalStackError } from './errors.ts';
+import { importFauxqsModule } from './fauxqs-internals.ts';
 
 // fauxqs 1.9.2 sorts S3 listings with `localeCompare` ("apple.txt" before "Zebra.txt"), while
 // real S3 lists keys in UTF-8 byte order ("Zebra.txt" first). `aws s3 sync` walks the local folder
@@ -87,15 +84,6 @@ function listInByteOrder(objectsMap: Map<string, StoredObject>, options: ListOpt
   return { objects, commonPrefixes, isTruncated };
 }
 
-function fauxqsFile(relative: string): string {
-  const require = createRequire(import.meta.url);
-  for (const folder of require.resolve.paths('fauxqs') ?? []) {
-    const file = join(folder, 'fauxqs', relative);
-    if (existsSync(file)) return file;
-  }
-  throw new LocalStackError(`expected fauxqs's ${relative} in node_modules, got none`);
-}
-
 let patched: Promise<void> | undefined;
 
 /**
@@ -104,16 +92,14 @@ let patched: Promise<void> | undefined;
  */
 export function listFauxqsKeysInByteOrder(): Promise<void> {
   patched ??= (async () => {
-    const module = (await import(pathToFileURL(fauxqsFile('dist/s3/s3Store.js')).href)) as {
-      S3Store?: { prototype: S3StorePrototype };
-    };
+    const module = await importFauxqsModule<{ S3Store?: { prototype: S3StorePrototype } }>('dist/s3/s3Store.js');
     const prototype = module.S3Store?.prototype;
     if (typeof prototype?.listObjects !== 'function') {
       throw new LocalStackError('expected fauxqs S3Store.prototype.listObjects, got none: cannot fix its key order');
     }
-    const { S3Error } = (await import(pathToFileURL(fauxqsFile('dist/common/errors.js')).href)) as {
+    const { S3Error } = await importFauxqsModule<{
       S3Error: new (code: string, message: string, status: number) => Error;
-    };
+    }>('dist/common/errors.js');
     prototype.listObjects = function listObjects(this: S3StorePrototype, bucket, options) {
       const objectsMap = this.buckets.get(bucket);
       if (objectsMap === undefined) {

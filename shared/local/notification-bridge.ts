@@ -48,6 +48,8 @@ export function startNotificationBridge(options: {
   accountId?: string;
   /** `eventbridge`: bodies as an EventBridge rule delivers them (stage param `delivery`); default: notifications. */
   format?: 'notifications' | 'eventbridge';
+  /** The clock that stamps each change's event time when it happens (default fauxqs's wall clock). */
+  now?: () => number;
 }): NotificationBridge {
   const queues = new Map(options.targets.map((target) => [target.bucket, target.queueUrl]));
   let sequence = 0;
@@ -62,7 +64,8 @@ export function startNotificationBridge(options: {
     const queueUrl = queues.get(event.bucket);
     if (queueUrl === undefined || muted) return;
     sequence++;
-    pending.push({ queueUrl, body: buildBody(event, sequence, options) });
+    const stamped = options.now === undefined ? event : { ...event, timestamp: options.now() };
+    pending.push({ queueUrl, body: buildBody(stamped, sequence, options) });
     // A failed delivery is kept and reported by flush(); later changes still go out.
     chain = chain.then(deliver).catch((error: unknown) => {
       failures.push(error);

@@ -10,10 +10,16 @@ import type { CollectorDeps, CollectorMetric, Log } from '../app/collect-batch.t
 import { InjectedCrashError } from '../app/errors.ts';
 import type { UnitStep } from '../app/issue-unit.ts';
 import { readConfig, type ServiceConfig } from '../config.ts';
+import { DEFAULT_ERROR_CACHING_SECONDS } from '../domain/new-keys.ts';
 import { compileRoutes } from '../domain/routes.ts';
 import { createCollectorFunction } from '../runtime/collector-function.ts';
 import { type CachingEdge, startCachingEdge } from './caching-edge.ts';
-import { type CloudFrontEmulator, startCloudFrontEmulator } from './cloudfront-emulator/index.ts';
+import {
+  type CloudFrontEmulator,
+  type EmulatedDistribution,
+  type EmulatorErrorResponseConfig,
+  startCloudFrontEmulator,
+} from './cloudfront-emulator/index.ts';
 import { type DrainTimer, LOCAL_DRAIN_INTERVAL_MS, startDrainTimer } from './drain-timer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type Poller, startPoller } from './event-source-poller.ts';
@@ -121,6 +127,17 @@ export async function startLocalStack(options: {
    * the deployed schedule runs every minute); 0 turns the schedule off.
    */
   drainIntervalMs?: number;
+  /**
+   * Every distribution's CustomErrorResponses (`ErrorCachingMinTTL` per error code): the edges cache a
+   * 403/404 that long and the collector reads it as the new-key wait. Default none: CloudFront's 10 s.
+   */
+  customErrorResponses?: readonly EmulatorErrorResponseConfig[];
+  /**
+   * Stamp S3 event times with `now` rather than the wall clock, so a stack whose clock is moved sees
+   * creations at the times it lives in (new-key evidence compares them with the error-caching TTL).
+   * Off by default: the fault suite's virtual months keep wall-clock event times.
+   */
+  stampEventsWithClock?: boolean;
 }): Promise<LocalStack> {
   const { settings } = options;
   const stops: (() => Promise<void>)[] = [];
@@ -137,7 +154,10 @@ export async function startLocalStack(options: {
     // CloudTrail events of the emulator's calls, delivered once the watcher runs (EventBridge's rule).
     const events = options.watch === true ? createEventRelay() : undefined;
     const emulator = await startCloudFrontEmulator({
-      distributions: distributionsOf(settings.routes),
+      distributions: distributionsOf(settings.routes).map((distribution) => ({
+        ...distribution,
+        customErrorResponses: options.customErrorResponses ?? [],
+      })),
       completionDelayMs: options.completionDelayMs ?? 1000,
       deployDelayMs: options.deployDelayMs ?? 1000,
       ...(options.now === undefined ? {} : { now: options.now }),
@@ -150,6 +170,7 @@ export async function startLocalStack(options: {
       now,
       watch: events,
       drainIntervalMs: options.drainIntervalMs ?? LOCAL_DRAIN_INTERVAL_MS,
+      stampEvents: options.stampEventsWithClock === true,
     });
   } catch (error) {
     await stopAll();
@@ -167,6 +188,7 @@ async function assemble(
     now: () => number;
     watch: EventRelay | undefined;
     drainIntervalMs: number;
+    stampEvents: boolean;
   },
 ): Promise<LocalStack> {
   const { now } = options;
@@ -246,6 +268,7 @@ async function assemble(
     sqs: clients.sqs,
     targets: buckets.map((bucket) => ({ bucket, queueUrl: queue.queueUrl })),
     format: settings.delivery ?? 'notifications',
+    ...(options.stampEvents ? { now } : {}),
   });
   const poller = startPoller({
     sqs: clients.sqs,
@@ -294,6 +317,7 @@ async function assemble(
       },
       s3: clients.s3,
       invalidations: (id) => emulator.invalidations(id),
+      errorCachingMs: (id, status) => errorCachingMsOf(emulator.distributions, id, status),
       now,
     });
     edges.set(route.distributionId, edge);
@@ -342,6 +366,13 @@ function crashPolicyOf(crash: CrashOption | undefined): CrashPolicy {
     left--;
     return true;
   };
+}
+
+/** The distribution's `ErrorCachingMinTTL` for `status` as it is now, ms; CloudFront's 10 s when it sets none. */
+function errorCachingMsOf(distributions: readonly EmulatedDistribution[], id: string, status: number): number {
+  const responses = distributions.find((distribution) => distribution.id === id)?.customErrorResponses ?? [];
+  const seconds = responses.find((response) => response.errorCode === status)?.errorCachingMinTtl;
+  return (seconds ?? DEFAULT_ERROR_CACHING_SECONDS) * 1000;
 }
 
 function distributionsOf(routes: readonly Record<string, unknown>[]) {

@@ -13,8 +13,9 @@ const CREATED = '2026-11-21T12:00:00.000Z';
 const TTL_SECONDS = 30;
 
 /**
- * Versions as a versioned bucket would list them. In memory because no local server has bucket
- * versioning (fauxqs 1.9 has none); the S3 adapter has its own tests.
+ * Versions as a versioned bucket would list them, in memory so each case pins its histories; the S3
+ * adapter has its own tests, and test/integration/stack-new-keys.test.ts runs the whole chain on the
+ * local S3's versioning.
  */
 const VERSIONS: VersionHistoryReader = {
   histories: async (_bucket, keys) => {

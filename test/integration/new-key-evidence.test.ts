@@ -1,5 +1,11 @@
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudFrontErrorCaching } from '../../shared/adapters/cloudfront-error-caching.ts';
 import { NewKeyEvidenceError } from '../../shared/adapters/errors.ts';
@@ -66,8 +72,6 @@ describe('S3VersionHistory', () => {
     s3.destroy();
   });
 
-  // fauxqs 1.9 has no bucket versioning (no GetBucketVersioning, no ListObjectVersions): its buckets
-  // read as unversioned, which is the conservative answer; the versioned path has no local server.
   it('answers undefined for a bucket that is not versioned, so every created key stays must', async () => {
     // Prepare
     const bucket = uniqueName('unversioned');
@@ -78,5 +82,28 @@ describe('S3VersionHistory', () => {
     const histories = await reader.histories(bucket, ['assets/app.js']);
     // Assess
     expect(histories).toBeUndefined();
+  });
+
+  it('counts versions and delete markers of a versioned bucket, folder by folder', async () => {
+    // Prepare: a new key, a modified key and a re-created key (paging: test/unit/s3-version-history.test.ts).
+    const bucket = uniqueName('versioned');
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    const put = (Key: string) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: Key }));
+    await put('assets/app.1a2b.js');
+    await put('about.html');
+    await put('about.html');
+    await put('old.html');
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'old.html' }));
+    await put('old.html');
+    const reader = new S3VersionHistory(s3, { maxRequests: 5, versioningCacheMs: 60_000, now: Date.now });
+    // Act
+    const histories = await reader.histories(bucket, ['assets/app.1a2b.js', 'about.html', 'old.html']);
+    // Assess
+    expect(Object.fromEntries(histories ?? [])).toEqual({
+      'assets/app.1a2b.js': { versions: 1, deleteMarkers: 0 },
+      'about.html': { versions: 2, deleteMarkers: 0 },
+      'old.html': { versions: 2, deleteMarkers: 1 },
+    });
   });
 });

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   type CloudFrontClient,
   GetDistributionConfigCommand,
@@ -34,6 +32,7 @@ import {
   LOCAL_REGION,
   uniqueName,
 } from '../helpers/aws-clients.ts';
+import { type PipelineCall, startRecordingCodePipeline } from '../helpers/codepipeline-recorder.ts';
 import { buildPolicy, captureLog, captureMetrics, createLedgerTable, readMonth } from '../helpers/collector.ts';
 import { setEnv } from '../helpers/env.ts';
 
@@ -45,52 +44,6 @@ const DEPLOY_MS = 300_000;
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const MONTH = '2026-11';
 const COMPLETION_MS = 120_000;
-
-interface PipelineCall {
-  readonly action: string;
-  readonly body: {
-    jobId: string;
-    continuationToken?: string;
-    executionDetails?: { summary: string; externalExecutionId?: string };
-    outputVariables?: Record<string, string>;
-    failureDetails?: { type: string; message: string; externalExecutionId?: string };
-  };
-}
-
-/**
- * CodePipeline has no emulator: a loopback endpoint that records the real SDK client's
- * PutJobSuccessResult / PutJobFailureResult calls and answers them as CodePipeline does (`{}`).
- */
-async function startRecordingCodePipeline(): Promise<{
-  endpoint: string;
-  calls: PipelineCall[];
-  reported: Set<string>;
-  server: Server;
-}> {
-  const calls: PipelineCall[] = [];
-  /** Job ids CodePipeline treats as already reported (it answers InvalidJobStateException). */
-  const reported = new Set<string>();
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const action =
-        String(request.headers['x-amz-target'] ?? '')
-          .split('.')
-          .pop() ?? '';
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as PipelineCall['body'];
-      calls.push({ action, body });
-      if (reported.has(body.jobId)) {
-        const error = { __type: 'InvalidJobStateException', message: 'The job is not in a state that allows it' };
-        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(error));
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, reported, server };
-}
 
 function jobEvent(userParameters: unknown, continuationToken?: string, id = uniqueName('job')): PipelineJobEvent {
   return {

@@ -9,8 +9,8 @@ import { S3VersionHistory } from '../../shared/adapters/s3-version-history.ts';
 
 /**
  * A client that answers GetBucketVersioning and ListObjectVersions from a list of entries, in S3's
- * order, `pageSize` entries a page. A client stand-in only because no local server has versioning
- * (fauxqs 1.9 has none; test/integration/new-key-evidence.test.ts covers the unversioned answer).
+ * order, `pageSize` entries a page: small pages and request caps, with no server in the unit project
+ * (test/integration/new-key-evidence.test.ts runs the adapter against the local S3's versioning).
  */
 function versionedClient(
   status: string | undefined,

@@ -22,6 +22,7 @@ export type {
   EmulatedDistribution,
   EmulatorCacheBehaviorConfig,
   EmulatorDistributionConfig,
+  EmulatorErrorResponseConfig,
   EmulatorOperation,
   EmulatorOriginConfig,
   InvalidationStatus,
