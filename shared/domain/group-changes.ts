@@ -1,5 +1,6 @@
 import type { S3Change } from './events.ts';
 import { firstDoubtfulIndex } from './paths.ts';
+import { sortUnique } from './planner/sorted-strings.ts';
 import { type RouteTable, routeChange, type SkipReason } from './routes.ts';
 
 /** Everything one batch asks of one distribution. */
@@ -7,8 +8,8 @@ export interface DistributionGroup {
   readonly distributionId: string;
   /** SQS message ids whose changes route here: with the distribution, the unit of work. */
   readonly messageIds: Set<string>;
-  /** Served CloudFront paths to invalidate (encoded). */
-  readonly paths: Set<string>;
+  /** Served CloudFront paths to invalidate (encoded), distinct and sorted by code unit. */
+  readonly paths: readonly string[];
   /** Distinct changed object keys, by bucket. */
   readonly objects: Map<string, Set<string>>;
   /** Routes (by index) that fed this group. */
@@ -17,8 +18,13 @@ export interface DistributionGroup {
   firstEventAt: number | undefined;
 }
 
-/** A group while it is being filled: event times are kept as ISO text (which sorts like time). */
-interface OpenGroup extends DistributionGroup {
+/**
+ * A group while it is being filled: event times are kept as ISO text (which sorts like time), and paths
+ * are gathered with repeats, then sorted and de-duplicated once (cheaper than a `Set` per group, and the
+ * planner then skips its own sort).
+ */
+interface OpenGroup extends Omit<DistributionGroup, 'paths'> {
+  readonly pathList: string[];
   firstEventTime: string | undefined;
 }
 
@@ -64,7 +70,7 @@ export function groupChanges(changes: readonly S3Change[], table: RouteTable): G
         group = {
           distributionId: hit.distributionId,
           messageIds: new Set(),
-          paths: new Set(),
+          pathList: [],
           objects: new Map(),
           routeIndexes: new Set(),
           firstEventAt: undefined,
@@ -80,7 +86,7 @@ export function groupChanges(changes: readonly S3Change[], table: RouteTable): G
       }
       keys.add(change.key);
       group.routeIndexes.add(hit.routeIndex);
-      for (const path of hit.servedPaths) group.paths.add(path);
+      for (const path of hit.servedPaths) group.pathList.push(path);
       // S3 writes ISO-8601 UTC times of one format, so text order is time order: parse once at the end.
       const time = change.eventTime;
       if (time !== undefined && (group.firstEventTime === undefined || time < group.firstEventTime))
@@ -88,9 +94,9 @@ export function groupChanges(changes: readonly S3Change[], table: RouteTable): G
     }
   }
   const closed = new Map<string, DistributionGroup>();
-  for (const [id, { firstEventTime, ...group }] of groups) {
+  for (const [id, { firstEventTime, pathList, ...group }] of groups) {
     const at = firstEventTime === undefined ? Number.NaN : Date.parse(firstEventTime);
-    closed.set(id, { ...group, firstEventAt: Number.isNaN(at) ? undefined : at });
+    closed.set(id, { ...group, paths: sortUnique(pathList), firstEventAt: Number.isNaN(at) ? undefined : at });
   }
   return { groups: closed, skipped };
 }

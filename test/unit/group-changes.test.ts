@@ -8,7 +8,7 @@ import {
   keyPrefixOfPathPrefix,
 } from '../../shared/domain/group-changes.ts';
 import { toCloudFrontPath } from '../../shared/domain/paths.ts';
-import { compileRoutes } from '../../shared/domain/routes.ts';
+import { compileRoutes, routeChange } from '../../shared/domain/routes.ts';
 import { buildS3Notification, buildS3Record, buildSqsRecord } from '../helpers/events.ts';
 
 const ROUTES = compileRoutes([
@@ -44,6 +44,39 @@ describe('groupChanges', () => {
       expect(site?.firstEventAt).toBe(Date.parse('2026-11-21T10:00:01.000Z'));
       expect([...(docs?.paths ?? [])].sort()).toEqual(['/docs/', '/docs/index.html']);
       expect([...(docs?.messageIds ?? [])]).toEqual(['m1']);
+    });
+  });
+
+  describe('paths of any batch', () => {
+    it('are each served path of the changes once, sorted by code unit', () => {
+      const key = fc.array(fc.constantFrom('docs/', 'index.html', 'a b', 'é', '~', 'x'), {
+        minLength: 1,
+        maxLength: 4,
+      });
+      fc.assert(
+        fc.property(fc.array(key, { minLength: 1, maxLength: 30 }), (parts) => {
+          // Prepare: keys that repeat and that collide on a path (`docs/index.html` and `docs/` serve `/docs/`).
+          const keys = parts.map((part) => part.join(''));
+          const records = keys.map((k, i) =>
+            buildSqsRecord(buildS3Notification([buildS3Record({ key: k })]), { messageId: `m${i % 5}` }),
+          );
+
+          // Act
+          const { groups } = groupChanges(parseSqsRecords(records).changes, ROUTES);
+
+          // Assess: against every hit's paths gathered in a Set, sorted by the default (code unit) order.
+          for (const [distributionId, group] of groups) {
+            const expected = new Set<string>();
+            for (const k of keys) {
+              for (const hit of routeChange(ROUTES, 'site-bucket', k)) {
+                if (hit.ok && hit.distributionId === distributionId)
+                  for (const path of hit.servedPaths) expected.add(path);
+              }
+            }
+            expect(group.paths).toEqual([...expected].sort());
+          }
+        }),
+      );
     });
   });
 

@@ -125,7 +125,7 @@ describe('splitNewKeys', () => {
     // Assess
     for (const split of [failed, early]) {
       expect(split.free).toEqual([]);
-      expect(split.changed.length).toBe(group.paths.size);
+      expect(split.changed.length).toBe(group.paths.length);
     }
   });
 
@@ -149,6 +149,6 @@ describe('splitNewKeys', () => {
     // Assess
     expect(asked).toEqual([]);
     expect(split.free).toEqual([]);
-    expect(split.changed.length).toBe(own.paths.size);
+    expect(split.changed.length).toBe(own.paths.length);
   });
 });
