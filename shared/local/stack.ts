@@ -76,6 +76,8 @@ export interface LocalStack {
    * SQS cannot carry locally, such as a 6 MB batch of 10,000 records. A crash rejects the promise.
    */
   invoke(event: SQSEvent): Promise<SQSBatchResponse>;
+  /** Runs the collector's scheduled drain of the pending set once, as the schedule would. */
+  drain(): Promise<Record<string, string>>;
   /** Waits until every change is delivered, processed and its invalidations completed. */
   waitForIdle(options?: { timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
@@ -86,6 +88,12 @@ export interface LocalStack {
  * fails, nothing acknowledged). The fault suite draws it from a seed.
  */
 export type CrashPolicy = (step: UnitStep, unitKey: string) => boolean;
+
+/** Handles one poller batch, given the in-process collector handler. */
+export type PollerHandler = (
+  event: SQSEvent,
+  local: (event: SQSEvent) => Promise<SQSBatchResponse>,
+) => Promise<SQSBatchResponse>;
 
 /** Crash `times` times at `step`, or wherever a policy says. */
 export type CrashOption = { readonly step: UnitStep; readonly times: number } | CrashPolicy;
@@ -110,6 +118,11 @@ export async function startLocalStack(options: {
   crash?: CrashOption;
   /** The clock of the collector, the CloudFront emulator and the edges (default `Date.now`). */
   now?: () => number;
+  /**
+   * Runs the poller's invocations instead of the in-process collector (`local`), e.g. in a child process
+   * the fault suite kills; direct `invoke` calls stay in process.
+   */
+  pollerHandler?: PollerHandler;
 }): Promise<LocalStack> {
   const { settings } = options;
   const stops: (() => Promise<void>)[] = [];
@@ -138,6 +151,7 @@ export async function startLocalStack(options: {
       crash: options.crash,
       now,
       watch: events,
+      pollerHandler: options.pollerHandler,
     });
   } catch (error) {
     await stopAll();
@@ -150,7 +164,12 @@ async function assemble(
   servers: { dynamoServer: DynamoDbLocal; fauxqs: FauxqsServer; emulator: CloudFrontEmulator },
   stops: (() => Promise<void>)[],
   stopAll: () => Promise<void>,
-  options: { crash: CrashOption | undefined; now: () => number; watch: EventRelay | undefined },
+  options: {
+    crash: CrashOption | undefined;
+    now: () => number;
+    watch: EventRelay | undefined;
+    pollerHandler: PollerHandler | undefined;
+  },
 ): Promise<LocalStack> {
   const { now } = options;
   const { dynamoServer, fauxqs, emulator } = servers;
@@ -223,6 +242,7 @@ async function assemble(
         throw new InjectedCrashError('collector invocation died', { retryable: true });
       return response;
     });
+  const { pollerHandler } = options;
   const bridge = startNotificationBridge({
     fauxqs,
     s3: clients.s3,
@@ -234,7 +254,7 @@ async function assemble(
     sqs: clients.sqs,
     queueUrl: queue.queueUrl,
     queueArn: queue.queueArn,
-    handler,
+    handler: pollerHandler === undefined ? handler : (event) => pollerHandler(event, handler),
     batchSize: settings.batchSize,
     batchWindowSeconds: settings.batchWindowSeconds,
     concurrency: settings.maximumConcurrency,
@@ -293,6 +313,7 @@ async function assemble(
     logs,
     metrics,
     invoke: handler,
+    drain: () => collector.drain(),
     async waitForIdle({ timeoutMs = 90_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       await bridge.flush();
