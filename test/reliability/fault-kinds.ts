@@ -12,7 +12,7 @@ export const FAULT_KINDS = [
   'cloudfront:reset',
   'cloudfront:latency',
   'cloudfront:lostResponse',
-  'cloudfront:TooManyInvalidations answered',
+  'in-flight quota met (refused or deferred)',
   'quota filled from outside',
   'dynamodb:conflict',
   'dynamodb:throttle',
@@ -67,7 +67,9 @@ export function faultFigures(run: RunObservation): Record<string, number> {
     }
     // A failed distribution's messages come back; with the pending set its changes wait there instead.
     if (line.message !== 'distribution failed' && line.message !== 'changes pending') continue;
-    if (reason.includes('TooManyInvalidationsInProgress')) add('cloudfront:TooManyInvalidations answered');
+    if (reason.includes('TooManyInvalidationsInProgress') || reason.includes('in-flight-full')) {
+      add('in-flight quota met (refused or deferred)');
+    }
     if (reason.includes('hard-cap-reached') || reason.includes('hard monthly cap')) add('hard cap deferrals');
   }
   return figures;

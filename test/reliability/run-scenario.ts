@@ -100,6 +100,9 @@ export async function runScenario(
     faults.setCrashPolicy((step) => {
       if (left <= 0 || !plan.steps.includes(step) || !crashRng.chance(plan.rate)) return false;
       left--;
+      // Crossing: the dead invocation's messages come back after midnight (a jump shorter than the
+      // reservation staleness, so no live reservation looks abandoned).
+      if (scenario.clock.kind === 'crossing' && faults.now() < nextMonthStart) faults.setTime(nextMonthStart + 500);
       return true;
     });
   }

@@ -63,7 +63,8 @@ export interface DirectBatch {
 
 /**
  * How a run's clock goes: within its month (`plain`); across midnight into the next month while the
- * faults run (`crossing`: the act starts `leadMs` before 00:00 UTC on the 1st); or a long hard-cap wait
+ * faults run (`crossing`: the act starts `leadMs` before 00:00 UTC on the 1st, and when the first
+ * reservation's invocation dies the clock moves on to just past midnight); or a long hard-cap wait
  * (`long-wait`: starts on `startDay` at the cap, waits `waitDays` days, then the next month drains it).
  */
 export type ClockPlan =
@@ -181,7 +182,10 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
     : null;
   // A crash legitimately issues a distribution again (the whole invocation died, no progress recorded),
   // so the two-distribution runs, which check that nothing is issued twice, draw no crashes.
-  const two = crash === null && processCrash === null && extraRng.chance(0.25) ? drawTwo(prefix, extraRng) : null;
+  const two =
+    crash === null && processCrash === null && clock.kind !== 'crossing' && extraRng.chance(0.25)
+      ? drawTwo(prefix, extraRng)
+      : null;
   return {
     seed,
     prefix,
@@ -197,14 +201,14 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
     processCrash,
     slowCreateSweepMs: clock.kind === 'plain' && extraRng.chance(0.15) ? extraRng.int(1200, 2000) : null,
     initial: [...initial, ...(two?.initial ?? [])],
-    bursts,
-    duplicates,
+    bursts: clock.kind === 'crossing' ? bursts.slice(0, 1) : bursts,
+    duplicates: clock.kind === 'crossing' ? [] : duplicates,
     poison,
     cloudFront: drawCloudFrontFaults(faultRng),
     dynamo: faultRng.chance(0.4)
       ? { conflict: faultRng.next() * 0.08, throttle: faultRng.next() * 0.08, lostResponse: faultRng.next() * 0.08 }
       : null,
-    quotaFill: faultRng.chance(0.2)
+    quotaFill: faultRng.chance(0.25)
       ? {
           distributionId: faultRng.pick(DISTRIBUTIONS),
           kind: faultRng.chance(0.7) ? 'wildcards' : 'exact',
@@ -212,11 +216,11 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
           holdMs: faultRng.int(300, 2500),
         }
       : null,
-    crash:
-      clock.kind === 'crossing' && two === null
-        ? { steps: ['after-reserve', ...(crash?.steps ?? [])], rate: 0.5, max: extraRng.int(2, 3) }
-        : crash,
-    direct: drawDirect(faultRng, options.loadRate ?? 0.04),
+    // Crossing: the first reservation's invocation dies, and the clock is then put past midnight, so its
+    // messages come back in the next month (the rollover); one burst, no copies, so they come back as the
+    // same unit of work.
+    crash: clock.kind === 'crossing' && two === null ? { steps: ['after-reserve'], rate: 1, max: 1 } : crash,
+    direct: clock.kind === 'crossing' ? null : drawDirect(faultRng, options.loadRate ?? 0.04),
     faultTailMs: faultRng.int(0, 2000),
   };
 }
@@ -329,7 +333,7 @@ function drawDirect(rng: Rng, loadRate: number): DirectBatch | null {
 
 function drawClock(rng: Rng): ClockPlan {
   const roll = rng.next();
-  if (roll < 0.12) return { kind: 'crossing', leadMs: rng.int(500, 4000) };
+  if (roll < 0.12) return { kind: 'crossing', leadMs: rng.int(5000, 10_000) };
   if (roll < 0.19) return { kind: 'long-wait', startDay: rng.int(8, 15), waitDays: rng.int(2, 6) };
   return { kind: 'plain' };
 }
@@ -340,7 +344,8 @@ function clockBaseline(clock: ClockPlan, plain: Scenario['baseline'], rng: Rng):
   if (clock.kind === 'long-wait') return { paths: hardMonthlyCap - rng.int(0, 3), invalidations: rng.int(50, 400) };
   if (clock.kind !== 'crossing') return plain;
   const roll = rng.next();
-  if (roll < 0.5) return { paths: hardMonthlyCap - rng.int(0, 30), invalidations: rng.int(50, 400) };
+  // Near the cap, with room for the reservation that rolls over (next month's cap then decides).
+  if (roll < 0.5) return { paths: hardMonthlyCap - rng.int(20, 60), invalidations: rng.int(50, 400) };
   if (roll < 0.8) return { paths: monthlyPathBudget + rng.int(0, 400), invalidations: rng.int(20, 200) };
   return { paths: 0, invalidations: 0 };
 }

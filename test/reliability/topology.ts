@@ -47,8 +47,10 @@ export const FAULT_ROUTES: readonly Record<string, unknown>[] = [
 ];
 
 /**
- * Stage settings of the fault stack: short windows, visibility (6 x 1 s) and backoff (1..2 s), small
- * batches and three concurrent invocations, so a run takes seconds and pollers race.
+ * Stage settings of the fault stack: short windows, visibility (6 x 2 s) and backoff (1..2 s), small
+ * batches and three concurrent invocations, so a run takes seconds and pollers race. The local poller
+ * never ends a slow invocation (Lambda would, at its timeout): on a loaded machine an invocation can
+ * outlast a 6 s visibility and its messages come back while it runs, so the timeout is 2 s, not 1.
  */
 export function buildFaultStackSettings(): LocalStageSettings {
   return {
@@ -57,7 +59,7 @@ export function buildFaultStackSettings(): LocalStageSettings {
     batchSize: 20,
     batchWindowSeconds: 1,
     maxReceiveCount: 5,
-    collectorTimeoutSeconds: 1,
+    collectorTimeoutSeconds: 2,
     maximumConcurrency: 3,
     environment: {
       MONTHLY_PATH_BUDGET: String(FAULT_STACK_POLICY.monthlyPathBudget),
