@@ -6,8 +6,8 @@
  * For each `test/reliability/mutants/*.patch`, copies the working tree to a temporary folder (node_modules
  * linked, the worktree itself untouched), applies the patch with `git apply`, runs
  * `bench/soak.ts --runs N --seed S --fail-fast` there, and reports the mutant killed (the soak failed:
- * which seed, which invariant) or survived (the soak passed: the suite cannot see that bug).
- * Exits 1 when any mutant survived.
+ * which seed, which invariant) or survived (the soak passed: the suite cannot see that bug), or an error
+ * (the soak itself could not run). Exits 1 unless every mutant was killed.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
@@ -31,7 +31,7 @@ const patches = readdirSync(mutantDir)
 /** The outcome of one mutant's soak. */
 interface MutantResult {
   readonly name: string;
-  readonly killed: boolean;
+  readonly outcome: 'killed' | 'SURVIVED' | 'error';
   readonly runs: string;
   readonly firstFailure: string;
   readonly finalLine: string;
@@ -43,12 +43,12 @@ for (const patch of patches) results.push(await runMutant(patch));
 console.log('\nmutant                          result     runs  first failure');
 for (const result of results) {
   console.log(
-    `${result.name.padEnd(32)}${(result.killed ? 'killed' : 'SURVIVED').padEnd(11)}${result.runs.padEnd(6)}` +
+    `${result.name.padEnd(32)}${result.outcome.padEnd(11)}${result.runs.padEnd(6)}` +
       `${result.firstFailure} (${result.seconds.toFixed(0)} s)`,
   );
   console.log(`  ${result.finalLine}`);
 }
-if (results.some((result) => !result.killed)) process.exit(1);
+if (results.some((result) => result.outcome !== 'killed')) process.exit(1);
 
 async function runMutant(patch: string): Promise<MutantResult> {
   const name = patch.replace(/\.patch$/, '');
@@ -72,7 +72,10 @@ async function runMutant(patch: string): Promise<MutantResult> {
       failed < 0 ? 'none' : `${lines[failed]?.replace(/^run\s+/, 'run ')} -> ${lines[failed + 1]?.trim() ?? ''}`;
     const finalLine = lines.filter((line) => line.startsWith('soak: ')).at(-1) ?? 'no final line';
     const runs = /soak: runs (\d+)/.exec(finalLine)?.[1] ?? '?';
-    return { name, killed: code !== 0, runs, firstFailure, finalLine, seconds: (performance.now() - started) / 1000 };
+    // Killed only by a run that broke an invariant: a soak that could not start (a server that did not
+    // answer on a loaded machine) says nothing about the mutant.
+    const outcome = failed >= 0 ? 'killed' : code === 0 ? 'SURVIVED' : 'error';
+    return { name, outcome, runs, firstFailure, finalLine, seconds: (performance.now() - started) / 1000 };
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }

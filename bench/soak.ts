@@ -56,7 +56,7 @@ let stopped = false;
 // Each worker owns a stack (its own DynamoDB Local, fauxqs and emulator) and takes the next seed:
 // runs wait on timers far more than they compute, so two stacks roughly halve the wall time.
 async function work(): Promise<void> {
-  const stack = await startFaultStack();
+  const stack = await startStack();
   try {
     for (let runIndex = 0; next < runs && !stopped; runIndex++) {
       const seed = firstSeed + next++;
@@ -77,6 +77,21 @@ async function work(): Promise<void> {
     await stack.stop();
   }
 }
+/**
+ * Starts a worker's stack, up to three times: on a loaded machine DynamoDB Local may miss its start
+ * deadline, which says nothing about the service.
+ */
+async function startStack(): Promise<Awaited<ReturnType<typeof startFaultStack>>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startFaultStack();
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      console.log(`stack start failed (${(error as Error).message.slice(0, 120)}), retrying`);
+    }
+  }
+}
+
 /** A run that threw (a stack that never went idle, say) is a failure of its seed, like a broken invariant. */
 function failedRun(seed: number, error: unknown): RunReport {
   return { seed, durationMs: 0, figures: emptyFigures(), violations: [`the run failed: ${(error as Error).message}`] };
