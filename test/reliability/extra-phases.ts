@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoPendingStore } from '../../shared/adapters/dynamodb-pending-store.ts';
+import { buildDirectRecords, withReceiveCount } from './direct-batch.ts';
 import { applyOps } from './fault-actions.ts';
 import type { FaultStack } from './fault-stack.ts';
+import { notification } from './poison.ts';
 import type { Scenario } from './scenario.ts';
-import { DIST, FAULT_STACK_POLICY } from './topology.ts';
+import { DIST, FAULT_STACK_POLICY, SITES } from './topology.ts';
 
 const DAY_MS = 86_400_000;
 const IDLE_TIMEOUT_MS = 180_000;
@@ -111,4 +113,43 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
     await sleep(50);
   }
   return condition();
+}
+
+/** How far past midnight a crossing run's clock is put: beyond the 5 s boundary skew counting allows. */
+export const PAST_MIDNIGHT_MS = 6000;
+
+/**
+ * The crossing probe, before the bursts: a batch of deletes in the two-distribution bucket is handed to
+ * the collector before midnight and dies right after its first reservation; the clock is put past
+ * midnight and SQS redelivers the same batch, so the reserved unit resumes in the next month and must be
+ * moved into it, under its cap (the rollover). The bucket is the one no other traffic of a crossing run
+ * uses, so no pending set merges into the unit and the redelivery is the same unit of work.
+ */
+export async function playCrossingProbe(faults: FaultStack, scenario: Scenario, nextMonthStart: number) {
+  if (scenario.clock.kind !== 'crossing') return;
+  const bodies = [0, 1, 2].map((i) =>
+    notification(SITES.two, `${scenario.prefix}/probe/k${i}.html`, 'ObjectRemoved:Delete'),
+  );
+  const records = buildDirectRecords(
+    { records: bodies.length, padBytes: 0, invocations: 1, duplicateDelivery: false },
+    `${scenario.prefix}x`,
+    bodies,
+    [],
+  );
+  let crashed = false;
+  faults.setCrashPolicy((step) => {
+    if (crashed || step !== 'after-reserve') return false;
+    crashed = true;
+    return true;
+  });
+  await faults.stack.invoke({ Records: records }).catch(() => undefined);
+  faults.setCrashPolicy(null);
+  if (faults.now() < nextMonthStart + PAST_MIDNIGHT_MS) faults.setTime(nextMonthStart + PAST_MIDNIGHT_MS);
+  for (let receive = 2; receive <= 3; receive++) {
+    const response = await faults.stack
+      .invoke({ Records: records.map((record) => withReceiveCount(record, receive)) })
+      .catch(() => ({ batchItemFailures: records.map((record) => ({ itemIdentifier: record.messageId })) }));
+    if (response.batchItemFailures.length === 0) return;
+    await sleep(1000);
+  }
 }

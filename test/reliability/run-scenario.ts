@@ -2,7 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LEDGER_KEYS } from '../../shared/adapters/ledger-table.ts';
 import { monthKeyOf } from '../../shared/domain/month.ts';
 import { DEFAULT_REFUSED_CHARACTERS } from '../../shared/local/cloudfront-emulator/index.ts';
-import { drainOnce, pendingPaths, playLongWait, playSlowCreateSweep, playTwoDistributions } from './extra-phases.ts';
+import {
+  drainOnce,
+  PAST_MIDNIGHT_MS,
+  pendingPaths,
+  playCrossingProbe,
+  playLongWait,
+  playSlowCreateSweep,
+  playTwoDistributions,
+} from './extra-phases.ts';
 import { applyOps, type DirectRun, fillQuota, sendDuplicates, sendPoison, startDirect } from './fault-actions.ts';
 import type { FaultStack } from './fault-stack.ts';
 import { virtualMonthStart, virtualNextMonthStart } from './fault-stack.ts';
@@ -93,6 +101,7 @@ export async function runScenario(
   const dynamoBefore = new Map(faults.dynamoFaults.injected);
   faults.dynamoFaults.set(scenario.dynamo, rng.fork('dynamo'));
   faults.child.set(scenario.processCrash, rng.fork('process'));
+  await playCrossingProbe(faults, scenario, nextMonthStart);
   if (scenario.crash !== null) {
     const plan = scenario.crash;
     const crashRng = rng.fork('crash');
@@ -102,7 +111,9 @@ export async function runScenario(
       left--;
       // Crossing: the dead invocation's messages come back after midnight (a jump shorter than the
       // reservation staleness, so no live reservation looks abandoned).
-      if (scenario.clock.kind === 'crossing' && faults.now() < nextMonthStart) faults.setTime(nextMonthStart + 500);
+      if (scenario.clock.kind === 'crossing' && faults.now() < nextMonthStart) {
+        faults.setTime(nextMonthStart + PAST_MIDNIGHT_MS);
+      }
       return true;
     });
   }

@@ -168,6 +168,14 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
     ? Array.from({ length: poisonRng.int(1, 6) }, (_, i) => buildPoison(poisonRng.pick(POISON_KINDS), prefix, i))
     : [];
   const faultRng = rng.fork('faults');
+  const quotaFill: QuotaFill | null = faultRng.chance(0.25)
+    ? {
+        distributionId: faultRng.pick(DISTRIBUTIONS),
+        kind: faultRng.chance(0.7) ? 'wildcards' : 'exact',
+        afterMs: faultRng.int(0, 800),
+        holdMs: faultRng.int(300, 2500),
+      }
+    : null;
   const monthOffsetMs = faultRng.int(0, 27) * DAY_MS + faultRng.int(0, DAY_MS - 1);
   const plainBaseline = drawBaseline(faultRng);
   const crash = faultRng.chance(0.3)
@@ -199,7 +207,9 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
     refuse,
     twoDistributions: two?.plan ?? null,
     processCrash,
-    slowCreateSweepMs: clock.kind === 'plain' && extraRng.chance(0.15) ? extraRng.int(1200, 2000) : null,
+    // The held request must be one of ours: a quota fill's own request would take the latency instead.
+    slowCreateSweepMs:
+      clock.kind === 'plain' && quotaFill === null && extraRng.chance(0.3) ? extraRng.int(1200, 2000) : null,
     initial: [...initial, ...(two?.initial ?? [])],
     bursts: clock.kind === 'crossing' ? bursts.slice(0, 1) : bursts,
     duplicates: clock.kind === 'crossing' ? [] : duplicates,
@@ -208,14 +218,7 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
     dynamo: faultRng.chance(0.4)
       ? { conflict: faultRng.next() * 0.08, throttle: faultRng.next() * 0.08, lostResponse: faultRng.next() * 0.08 }
       : null,
-    quotaFill: faultRng.chance(0.25)
-      ? {
-          distributionId: faultRng.pick(DISTRIBUTIONS),
-          kind: faultRng.chance(0.7) ? 'wildcards' : 'exact',
-          afterMs: faultRng.int(0, 800),
-          holdMs: faultRng.int(300, 2500),
-        }
-      : null,
+    quotaFill,
     // Crossing: the first reservation's invocation dies, and the clock is then put past midnight, so its
     // messages come back in the next month (the rollover); one burst, no copies, so they come back as the
     // same unit of work.
