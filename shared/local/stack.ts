@@ -88,6 +88,8 @@ export interface LocalStack {
    * SQS cannot carry locally, such as a 6 MB batch of 10,000 records. A crash rejects the promise.
    */
   invoke(event: SQSEvent): Promise<SQSBatchResponse>;
+  /** Runs the collector's scheduled drain of the pending set once, as the schedule would. */
+  drainNow(): Promise<Record<string, string>>;
   /** Waits until every change is delivered, processed and its invalidations completed. */
   waitForIdle(options?: { timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
@@ -98,6 +100,12 @@ export interface LocalStack {
  * fails, nothing acknowledged). The fault suite draws it from a seed.
  */
 export type CrashPolicy = (step: UnitStep, unitKey: string) => boolean;
+
+/** Handles one poller batch, given the in-process collector handler. */
+export type PollerHandler = (
+  event: SQSEvent,
+  local: (event: SQSEvent) => Promise<SQSBatchResponse>,
+) => Promise<SQSBatchResponse>;
 
 /** Crash `times` times at `step`, or wherever a policy says. */
 export type CrashOption = { readonly step: UnitStep; readonly times: number } | CrashPolicy;
@@ -138,6 +146,11 @@ export async function startLocalStack(options: {
    * Off by default: the fault suite's virtual months keep wall-clock event times.
    */
   stampEventsWithClock?: boolean;
+  /**
+   * Runs the poller's invocations instead of the in-process collector (`local`), e.g. in a child process
+   * the fault suite kills; direct `invoke` calls stay in process.
+   */
+  pollerHandler?: PollerHandler;
 }): Promise<LocalStack> {
   const { settings } = options;
   const stops: (() => Promise<void>)[] = [];
@@ -171,6 +184,7 @@ export async function startLocalStack(options: {
       watch: events,
       drainIntervalMs: options.drainIntervalMs ?? LOCAL_DRAIN_INTERVAL_MS,
       stampEvents: options.stampEventsWithClock === true,
+      pollerHandler: options.pollerHandler,
     });
   } catch (error) {
     await stopAll();
@@ -189,6 +203,7 @@ async function assemble(
     watch: EventRelay | undefined;
     drainIntervalMs: number;
     stampEvents: boolean;
+    pollerHandler: PollerHandler | undefined;
   },
 ): Promise<LocalStack> {
   const { now } = options;
@@ -262,6 +277,7 @@ async function assemble(
         throw new InjectedCrashError('collector invocation died', { retryable: true });
       return response;
     });
+  const { pollerHandler } = options;
   const bridge = startNotificationBridge({
     fauxqs,
     s3: clients.s3,
@@ -274,7 +290,7 @@ async function assemble(
     sqs: clients.sqs,
     queueUrl: queue.queueUrl,
     queueArn: queue.queueArn,
-    handler,
+    handler: pollerHandler === undefined ? handler : (event) => pollerHandler(event, handler),
     batchSize: settings.batchSize,
     batchWindowSeconds: settings.batchWindowSeconds,
     concurrency: settings.maximumConcurrency,
@@ -340,6 +356,7 @@ async function assemble(
     logs,
     metrics,
     invoke: handler,
+    drainNow: () => collector.drain(),
     async waitForIdle({ timeoutMs = 90_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       await bridge.flush();

@@ -139,6 +139,7 @@ function sqsRecord(messageId: string, body: string): SQSRecord {
   };
 }
 
-function withReceiveCount(record: SQSRecord, receive: number): SQSRecord {
+/** A record as SQS hands it over on its `receive`-th delivery. */
+export function withReceiveCount(record: SQSRecord, receive: number): SQSRecord {
   return { ...record, attributes: { ...record.attributes, ApproximateReceiveCount: String(receive) } };
 }

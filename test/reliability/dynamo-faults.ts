@@ -16,6 +16,11 @@ export type DynamoFaultRates = Partial<Readonly<Record<DynamoFaultKind, number>>
 export interface DynamoFaults {
   /** Faults from now on, drawn from `rng` (`null`: off). */
   set(rates: DynamoFaultRates | null, rng?: Rng): void;
+  /**
+   * Refuses every write whose request names `text` (a distribution id), as a conflict, until set to
+   * null: one distribution's DynamoDB writes fail while the others go through. Counted as `targeted`.
+   */
+  refuseWritesNaming(text: string | null): void;
   /** Faults injected so far, by kind (`throttle:transaction` for a throttled TransactWriteItems). */
   readonly injected: Map<string, number>;
 }
@@ -38,6 +43,7 @@ export function installDynamoFaults(client: DynamoDBClient): DynamoFaults {
   let rates: DynamoFaultRates | null = null;
   let rng: Rng | undefined;
   const injected = new Map<string, number>();
+  let refused: string | null = null;
   const draw = (): DynamoFaultKind | null => {
     if (rates === null || rng === undefined) return null;
     let threshold = rng.next();
@@ -50,6 +56,10 @@ export function installDynamoFaults(client: DynamoDBClient): DynamoFaults {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = String(context.commandName ?? '');
+      if (refused !== null && WRITES.has(command) && JSON.stringify(args.input).includes(refused)) {
+        injected.set('targeted', (injected.get('targeted') ?? 0) + 1);
+        throw conflictFor(command);
+      }
       const fault = WRITES.has(command) ? draw() : null;
       if (fault === null) return next(args);
       const transaction = command === 'TransactWriteItemsCommand';
@@ -66,6 +76,9 @@ export function installDynamoFaults(client: DynamoDBClient): DynamoFaults {
     set(next, nextRng) {
       rates = next;
       rng = nextRng;
+    },
+    refuseWritesNaming(text) {
+      refused = text;
     },
     injected,
   };

@@ -6,6 +6,7 @@ import type { UnitStep } from '../../shared/app/issue-unit.ts';
 import { type CompiledRoute, compileRoutes, type RouteTable } from '../../shared/domain/routes.ts';
 import { type CrashPolicy, type LocalStack, startLocalStack } from '../../shared/local/stack.ts';
 import { type DynamoFaults, installDynamoFaults } from './dynamo-faults.ts';
+import { type ChildCollector, createChildCollector } from './process-crash.ts';
 import { buildFaultStackSettings, COMPLETION_DELAY_MS } from './topology.ts';
 
 /** Counter fields of a month item (docs/architecture.md, DynamoDB items). */
@@ -19,6 +20,8 @@ export interface Counters {
 /** A ledger item of the month partition, as the invariants read it. */
 export interface LedgerRow {
   readonly unitKey: string;
+  /** The month partition the item lives in (where its paths are counted). */
+  readonly month: string;
   readonly distributionId: string;
   readonly status: string;
   readonly callerReference: string;
@@ -45,6 +48,8 @@ export interface FaultStack {
   readonly crashes: Map<UnitStep, number>;
   /** Faults of the collector's DynamoDB client (the observations below use a client of their own). */
   readonly dynamoFaults: DynamoFaults;
+  /** The collector in a child process that real crashes (SIGKILL) kill; off unless a run sets a plan. */
+  readonly child: ChildCollector;
   counters(month: string, sk: string): Promise<Counters>;
   /** Adds usage to a month's account counters, as earlier traffic would have. */
   addUsage(month: string, paths: number, invalidations: number): Promise<void>;
@@ -69,7 +74,14 @@ export async function startFaultStack(options: { completionDelayMs?: number } = 
   const now = () => anchor + (Date.now() - anchoredAt);
   let policy: CrashPolicy | null = null;
   const crashes = new Map<UnitStep, number>();
-  const stack = await startLocalStack({
+  const child = createChildCollector(
+    () => stack,
+    () => ({ anchor, anchoredAt }),
+  );
+  const stack: LocalStack = await startLocalStack({
+    pollerHandler: child.handler,
+    // The runs drain when their scenario says (seeded), not on a wall-clock timer.
+    drainIntervalMs: 0,
     settings: buildFaultStackSettings(),
     completionDelayMs: options.completionDelayMs ?? COMPLETION_DELAY_MS,
     now,
@@ -101,6 +113,7 @@ export async function startFaultStack(options: { completionDelayMs?: number } = 
     },
     crashes,
     dynamoFaults,
+    child,
     async counters(month, sk) {
       const { Item } = await document.send(
         new GetCommand({ TableName: tableName, Key: { pk: LEDGER_KEYS.monthPk(month), sk }, ConsistentRead: true }),
@@ -140,6 +153,7 @@ export async function startFaultStack(options: { completionDelayMs?: number } = 
         for (const item of page.Items ?? []) {
           rows.push({
             unitKey: String(item.unitKey),
+            month,
             distributionId: String(item.distributionId),
             status: String(item.status),
             callerReference: String(item.callerReference),
@@ -173,22 +187,25 @@ export async function startFaultStack(options: { completionDelayMs?: number } = 
       return route;
     },
     async stop() {
+      await child.stop();
       observer.destroy();
       await stack.stop();
     },
   };
 }
 
-/** Months with 31 days, so every run paces against the same month length. */
-const LONG_MONTHS = [0, 2, 4, 6, 7, 9, 11] as const;
-
 /**
- * The start of the `index`-th virtual month (31-day months from 2100 on): one month per run keeps the
- * counters of runs apart and lets a run start with the budget spent or the cap near.
+ * The start of the `index`-th run's month: January of year 2100 + `index` (31 days, so every run paces
+ * against the same month length). The run may go on into February (month-crossing and long-wait runs);
+ * one year per run keeps the counters of runs apart.
  *
  * @param index - the run's position in its stack's life (0, 1, ...)
  */
 export function virtualMonthStart(index: number): number {
-  const year = 2100 + Math.floor(index / LONG_MONTHS.length);
-  return Date.UTC(year, LONG_MONTHS[index % LONG_MONTHS.length] as number, 1);
+  return Date.UTC(2100 + index, 0, 1);
+}
+
+/** The start of the month after the run's own (February 1st of its year). */
+export function virtualNextMonthStart(index: number): number {
+  return Date.UTC(2100 + index, 1, 1);
 }

@@ -1,7 +1,11 @@
 import { parseSqsRecords } from '../../shared/domain/events.ts';
 import type { RecordedInvalidation } from '../../shared/local/cloudfront-emulator/index.ts';
+import { checkCap, checkCounts, checkReferences, isOurs, sumPaths } from './counting.ts';
 import type { DirectOutcome } from './direct-batch.ts';
-import type { Counters, DeadLetter, LedgerRow } from './fault-stack.ts';
+import type { LongWait } from './extra-phases.ts';
+import { faultFigures } from './fault-kinds.ts';
+import type { DeadLetter, LedgerRow } from './fault-stack.ts';
+import { checkLongWait, checkTwoDistributions } from './new-kind-checks.ts';
 import type { Freshness, Snapshot } from './observe.ts';
 import type { PoisonMessage } from './poison.ts';
 import type { Scenario } from './scenario.ts';
@@ -9,13 +13,14 @@ import type { Scenario } from './scenario.ts';
 /** Everything a run leaves behind, read after the stack is idle and faults are off. */
 export interface RunObservation {
   readonly scenario: Scenario;
-  readonly month: string;
+  /** The run's month and the next one (crossing and long-wait runs reach it). */
+  readonly months: readonly string[];
   readonly hardCap: number;
   readonly before: Snapshot;
   readonly after: Snapshot;
   /** Every invalidation the emulator holds (all runs). */
   readonly invalidations: readonly RecordedInvalidation[];
-  /** The ledger items of the run's month, after the settle hook. */
+  /** The ledger items of the run's months, after the settle hook. */
   readonly ledger: readonly LedgerRow[];
   /** What the DLQ held, and what a direct batch could not deliver. */
   readonly deadLetters: readonly DeadLetter[];
@@ -26,15 +31,23 @@ export interface RunObservation {
   readonly freshness: Freshness;
   /** Paths waiting in a pending set after the run, as `distributionId path`: acknowledged, not lost. */
   readonly pending: ReadonlySet<string>;
-  /** The highest account total seen while the run went on. */
-  readonly capMax: number;
+  /** The long hard-cap wait, when the run played one. */
+  readonly longWait: LongWait | null;
+  /** The highest account total seen while the run went on, per month. */
+  readonly capMax: Readonly<Record<string, number>>;
   /** Injected faults, one entry each, as `service:kind`. */
   readonly faultsInjected: readonly string[];
   /** CreateInvalidation answers InvalidationBatchAlreadyExists during the run (a CallerReference reused with other paths). */
   readonly alreadyExists: number;
   readonly crashes: number;
+  /** Child collector processes killed with SIGKILL mid-batch. */
+  readonly processKills: number;
   readonly quotaFilled: boolean;
+  /** Reservations the sweep released while a CreateInvalidation was held (the slow-create fault). */
+  readonly sweptDuringSlowCreate: number;
   readonly deferred: number;
+  /** Paths CloudFront refused (InvalidArgument) that bad-path isolation re-planned. */
+  readonly refusedPaths: number;
   /** Notifications the bridge delivered during the run. */
   readonly notifications: number;
 }
@@ -61,14 +74,16 @@ export interface RunFigures {
   readonly lostMessages: number;
   readonly capBreaches: number;
   readonly duplicateCallerReferences: number;
+  /** Paths a distribution was issued twice for one message (two-distribution runs). */
+  readonly billedTwice: number;
+  /** Paths a long hard-cap wait held that no later invalidation covered. */
+  readonly longWaitLost: number;
   readonly unresolvedReservations: number;
   /** Reservations the sweep settled: found in CloudFront (marked issued) or not (released). */
   readonly sweptIssued: number;
   readonly sweptReleased: number;
   readonly junkBlocked: number;
 }
-
-const OUR_REFERENCE = 'inv-';
 
 /** The figures of a run that did nothing (a run that failed before its checks). */
 export function emptyFigures(): RunFigures {
@@ -89,6 +104,8 @@ export function emptyFigures(): RunFigures {
     lostMessages: 0,
     capBreaches: 0,
     duplicateCallerReferences: 0,
+    billedTwice: 0,
+    longWaitLost: 0,
     unresolvedReservations: 0,
     sweptIssued: 0,
     sweptReleased: 0,
@@ -97,13 +114,15 @@ export function emptyFigures(): RunFigures {
 }
 
 /**
- * Checks the five invariants of a run and computes its figures:
- * 1. every changed object is fresh at the edge, or its message is in the DLQ with a logged reason;
- * 2. the month counters (TOTAL and per distribution) equal the paths of the distinct invalidations of
- *    ours CloudFront created in the run, and no reservation is left `reserved`;
- * 3. the hard monthly cap is never exceeded;
+ * Checks the invariants of a run and computes its figures:
+ * 1. every changed object is fresh at the edge, or waiting (pending, or in the DLQ with a logged reason);
+ * 2. each month's counters (TOTAL and per distribution) equal the paths of the distinct invalidations of
+ *    ours CloudFront created in the run in that month, and no reservation is left `reserved`;
+ * 3. the hard monthly cap is never exceeded, in any month;
  * 4. no CallerReference was issued twice;
- * 5. junk is acknowledged and logged, never failed (it never blocks the good records of its batch).
+ * 5. junk is acknowledged and logged, never failed (it never blocks the good records of its batch);
+ * 6. a message feeding two distributions is issued once on each (never billed twice for it);
+ * 7. what a long hard-cap wait held is issued later (the next month), none of it lost.
  *
  * @param run - the observation
  * @returns the figures and a line per broken invariant
@@ -115,9 +134,11 @@ export function checkInvariants(run: RunObservation): { figures: RunFigures; vio
   );
   const freshness = checkFresh(run, violations);
   const counting = checkCounts(run, ours, violations);
-  const capBreaches = checkCap(run, ours, violations);
+  const capBreaches = checkCap(run, counting.billed, violations);
   const duplicateCallerReferences = checkReferences(run, violations);
   const junkBlocked = checkJunk(run, violations);
+  const billedTwice = checkTwoDistributions(run, ours, violations);
+  const longWaitLost = checkLongWait(run, ours, violations);
   const changed = new Set(run.scenario.bursts.flatMap((burst) => burst.ops.map((op) => `${op.bucket}/${op.key}`)));
   return {
     figures: {
@@ -134,9 +155,11 @@ export function checkInvariants(run: RunObservation): { figures: RunFigures; vio
       unexpectedDeadLetters: checkDeadLetterKinds(run, violations),
       doubleCountedPaths: counting.double,
       missingPaths: counting.missing,
-      lostMessages: freshness.lost,
+      lostMessages: freshness.lost + longWaitLost,
       capBreaches,
       duplicateCallerReferences,
+      billedTwice,
+      longWaitLost,
       unresolvedReservations: counting.unresolved,
       sweptIssued: run.logs.filter((line) => line.message === 'stale reservation was issued').length,
       sweptReleased: run.logs.filter((line) => line.message === 'stale reservation released').length,
@@ -144,14 +167,6 @@ export function checkInvariants(run: RunObservation): { figures: RunFigures; vio
     },
     violations,
   };
-}
-
-function isOurs(invalidation: RecordedInvalidation): boolean {
-  return invalidation.callerReference.startsWith(OUR_REFERENCE);
-}
-
-function sumPaths(invalidations: readonly RecordedInvalidation[]): number {
-  return invalidations.reduce((sum, invalidation) => sum + invalidation.paths.length, 0);
 }
 
 function failedIds(run: RunObservation): Set<string> {
@@ -187,83 +202,6 @@ function checkFresh(run: RunObservation, violations: string[]) {
   return { stale: run.freshness.stale.length - deadLettered, deadLettered, lost: lostKeys.size };
 }
 
-/** Invariant 2: counters equal CloudFront's distinct invalidations; nothing left reserved. */
-function checkCounts(run: RunObservation, ours: readonly RecordedInvalidation[], violations: string[]) {
-  const delta = (after: Counters, before: Counters) => after.paths - before.paths;
-  const issued = sumPaths(ours);
-  const counted = delta(run.after.total, run.before.total);
-  const double = Math.max(0, counted - issued);
-  const missing = Math.max(0, issued - counted);
-  if (counted !== issued) {
-    violations.push(
-      `TOTAL counts ${counted} paths this run, CloudFront issued ${issued} (${ours.length} invalidations)`,
-    );
-  }
-  const countedInvalidations = run.after.total.invalidations - run.before.total.invalidations;
-  if (countedInvalidations !== ours.length) {
-    violations.push(`TOTAL counts ${countedInvalidations} invalidations, CloudFront holds ${ours.length} of ours`);
-  }
-  for (const [id, after] of Object.entries(run.after.distributions)) {
-    const before = run.before.distributions[id] as Counters;
-    const paths = sumPaths(ours.filter((invalidation) => invalidation.distributionId === id));
-    if (delta(after, before) !== paths) {
-      violations.push(`DIST#${id} counts ${delta(after, before)} paths, CloudFront issued ${paths}`);
-    }
-  }
-  const byReference = new Map(run.ledger.map((row) => [`${row.distributionId}/${row.callerReference}`, row]));
-  for (const invalidation of ours) {
-    const row = byReference.get(`${invalidation.distributionId}/${invalidation.callerReference}`);
-    if (row === undefined || row.status === 'released' || row.status === 'reserved') {
-      violations.push(
-        `invalidation ${invalidation.id} (${invalidation.callerReference}) is ${row?.status ?? 'missing'} in the ledger`,
-      );
-    } else if (row.invalidationId !== invalidation.id) {
-      violations.push(`ledger unit ${row.unitKey} names ${row.invalidationId}, CloudFront made ${invalidation.id}`);
-    }
-  }
-  const unresolved = run.ledger.filter((row) => row.status === 'reserved');
-  for (const row of unresolved) {
-    violations.push(`unit ${row.unitKey} on ${row.distributionId} is still reserved (${row.pathCount} paths)`);
-  }
-  return { double, missing, unresolved: unresolved.length };
-}
-
-/** Invariant 3: the hard cap, on the counter as sampled and on what CloudFront really issued. */
-function checkCap(run: RunObservation, ours: readonly RecordedInvalidation[], violations: string[]): number {
-  let breaches = 0;
-  if (run.capMax > run.hardCap) {
-    breaches++;
-    violations.push(`the month counter reached ${run.capMax} paths, over the hard cap ${run.hardCap}`);
-  }
-  const spent = run.before.total.paths + sumPaths(ours);
-  if (spent > run.hardCap) {
-    breaches++;
-    violations.push(`CloudFront issued ${spent} paths this month, over the hard cap ${run.hardCap}`);
-  }
-  return breaches;
-}
-
-/** Invariant 4: one invalidation per CallerReference and distribution, over every run so far. */
-function checkReferences(run: RunObservation, violations: string[]): number {
-  const seen = new Map<string, number>();
-  for (const invalidation of run.invalidations) {
-    const key = `${invalidation.distributionId}/${invalidation.callerReference}`;
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-  }
-  let duplicates = 0;
-  for (const [key, count] of seen) {
-    if (count < 2) continue;
-    duplicates++;
-    violations.push(`CallerReference ${key} was issued ${count} times`);
-  }
-  // CloudFront refuses a CallerReference sent again with another batch: that answer means the service
-  // reused one for different paths, which the count of created invalidations alone cannot show.
-  if (run.alreadyExists > 0) {
-    violations.push(`CloudFront answered InvalidationBatchAlreadyExists ${run.alreadyExists} times, expected never`);
-  }
-  return duplicates + run.alreadyExists;
-}
-
 /** Invariant 5: junk is logged with its message id and acknowledged, never failed. */
 function checkJunk(run: RunObservation, violations: string[]): number {
   const failed = failedIds(run);
@@ -285,30 +223,6 @@ function checkJunk(run: RunObservation, violations: string[]): number {
     violations.push(`junk record ${messageId} of the direct batch was failed instead of acknowledged`);
   }
   return blocked;
-}
-
-function faultFigures(run: RunObservation): Record<string, number> {
-  const figures: Record<string, number> = {};
-  const add = (kind: string, count = 1) => {
-    if (count > 0) figures[kind] = (figures[kind] ?? 0) + count;
-  };
-  for (const kind of run.faultsInjected) add(kind);
-  add('collector crash', run.crashes);
-  add('quota filled from outside', run.quotaFilled ? 1 : 0);
-  add('deferred records', run.deferred);
-  add('cap near at start', run.scenario.baseline.paths >= run.hardCap - 12 ? 1 : 0);
-  add('duplicate notifications', run.scenario.duplicates.length);
-  add('poison messages', run.poison.size + (run.direct?.junkIds.size ?? 0));
-  add('direct batches', run.direct === null ? 0 : 1);
-  add('same ids to two invocations at once', run.scenario.direct?.duplicateDelivery === true ? 1 : 0);
-  add('10,000-record batches', (run.direct?.records ?? 0) >= 10_000 ? 1 : 0);
-  for (const line of run.logs) {
-    const reason = String(line.extra.reason ?? '');
-    if (line.message !== 'distribution failed') continue;
-    if (reason.includes('TooManyInvalidationsInProgress')) add('cloudfront:TooManyInvalidations answered');
-    if (reason.includes('hard-cap-reached') || reason.includes('hard monthly cap')) add('hard cap deferrals');
-  }
-  return figures;
 }
 
 /**

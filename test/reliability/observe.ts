@@ -1,46 +1,50 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LEDGER_KEYS } from '../../shared/adapters/ledger-table.ts';
-import { type CompiledRoute, routeChange, servedPathsForKey } from '../../shared/domain/routes.ts';
-import { findStaleObjects } from '../../shared/local/demo/edge-check.ts';
+import { routeChange } from '../../shared/domain/routes.ts';
+import { type ViewerRoute, viewerPathsOf } from './aws-url.ts';
 import { changedOps } from './fault-actions.ts';
 import type { Counters, FaultStack } from './fault-stack.ts';
 import type { ObjectOp, Scenario } from './scenario.ts';
 import { DISTRIBUTIONS } from './topology.ts';
 
-/** Month counters and the ids of every invalidation, at one moment. */
-export interface Snapshot {
+/** One month's counters: the account total and each distribution's. */
+export interface MonthCounters {
   readonly total: Counters;
   readonly distributions: Readonly<Record<string, Counters>>;
+}
+
+/** The counters of the run's months and the ids of every invalidation, at one moment. */
+export interface Snapshot {
+  readonly months: Readonly<Record<string, MonthCounters>>;
   readonly invalidationIds: ReadonlySet<string>;
 }
 
-/** Reads the month's counters and the ids of every invalidation. */
-export async function snapshot(faults: FaultStack, month: string): Promise<Snapshot> {
-  const total = await faults.counters(month, LEDGER_KEYS.totalSk);
-  const distributions: Record<string, Counters> = {};
-  for (const id of DISTRIBUTIONS) distributions[id] = await faults.counters(month, LEDGER_KEYS.distributionSk(id));
+/** Reads each month's counters and the ids of every invalidation. */
+export async function snapshot(faults: FaultStack, months: readonly string[]): Promise<Snapshot> {
+  const counters: Record<string, MonthCounters> = {};
+  for (const month of months) {
+    const distributions: Record<string, Counters> = {};
+    for (const id of DISTRIBUTIONS) distributions[id] = await faults.counters(month, LEDGER_KEYS.distributionSk(id));
+    counters[month] = { total: await faults.counters(month, LEDGER_KEYS.totalSk), distributions };
+  }
   return {
-    total,
-    distributions,
+    months: counters,
     invalidationIds: new Set(faults.stack.emulator.invalidations().map((invalidation) => invalidation.id)),
   };
 }
 
-/** Keys (relative to the edge's origin path) the distribution serves among `ops`. */
-export function servedKeys(faults: FaultStack, distributionId: string, ops: readonly ObjectOp[]): string[] {
-  const route = faults.edgeRoute(distributionId);
-  return ops
-    .filter((op) => op.bucket === route.config.bucket && op.key.startsWith(route.originKeyPrefix))
-    .map((op) => op.key.slice(route.originKeyPrefix.length));
-}
-
-/** Samples the month's account total while faults run; `stop` returns the highest value seen. */
-export function watchCap(faults: FaultStack, month: string): { stop(): Promise<number> } {
+/** Samples each month's account total while faults run; `stop` returns the highest value seen per month. */
+export function watchCap(faults: FaultStack, months: readonly string[]): { stop(): Promise<Record<string, number>> } {
   let running = true;
-  let max = 0;
+  const max: Record<string, number> = Object.fromEntries(months.map((month) => [month, 0]));
+  const sample = async () => {
+    for (const month of months) {
+      max[month] = Math.max(max[month] ?? 0, (await faults.counters(month, LEDGER_KEYS.totalSk)).paths);
+    }
+  };
   const loop = (async () => {
     while (running) {
-      max = Math.max(max, (await faults.counters(month, LEDGER_KEYS.totalSk)).paths);
+      await sample();
       await sleep(100);
     }
   })();
@@ -48,7 +52,8 @@ export function watchCap(faults: FaultStack, month: string): { stop(): Promise<n
     async stop() {
       running = false;
       await loop;
-      return Math.max(max, (await faults.counters(month, LEDGER_KEYS.totalSk)).paths);
+      await sample();
+      return max;
     },
   };
 }
@@ -59,41 +64,67 @@ export interface Freshness {
   readonly stale: readonly { distributionId: string; path: string; bucket: string; key: string }[];
 }
 
-/** Fetches every served path of every changed object from the edges; returns the stale ones. */
+/** The serving rules of a distribution's edge, for the test's own URL builder. */
+function viewerRouteOf(faults: FaultStack, distributionId: string): ViewerRoute {
+  const route = faults.edgeRoute(distributionId);
+  return {
+    originKeyPrefix: route.originKeyPrefix,
+    indexDocument: route.config.indexDocument,
+    indexNoSlash: route.config.indexNoSlash,
+  };
+}
+
+/** Requests every viewer URL of `ops` once at the distribution's edge, so it caches the current version. */
+export async function warmViewerUrls(faults: FaultStack, distributionId: string, ops: readonly ObjectOp[]) {
+  const route = viewerRouteOf(faults, distributionId);
+  const bucket = faults.edgeRoute(distributionId).config.bucket;
+  const paths = ops.filter((op) => op.bucket === bucket).flatMap((op) => viewerPathsOf(route, op.key));
+  const edge = faults.stack.edges.get(distributionId)?.endpoint ?? '';
+  await forEachParallel(paths, async (path) => {
+    await (await fetch(`${edge}${path}`)).arrayBuffer();
+  });
+}
+
+/**
+ * Fetches every viewer URL of every changed object from the edges (URLs built by `aws-url.ts` from AWS's
+ * rule, not by the service's encoder) and returns the stale ones: old content, or a deleted object still
+ * served.
+ */
 export async function checkFreshness(faults: FaultStack, scenario: Scenario): Promise<Freshness> {
-  const ops = changedOps(scenario);
-  let checked = 0;
-  const stale: Freshness['stale'][number][] = [];
+  const ops = [...changedOps(scenario), ...(scenario.twoDistributions?.waves.flat() ?? [])];
+  const checks: { distributionId: string; path: string; op: ObjectOp }[] = [];
   for (const distributionId of DISTRIBUTIONS) {
-    const route = faults.edgeRoute(distributionId);
-    const edge = faults.stack.edges.get(distributionId)?.endpoint ?? '';
-    const current = new Map<string, string>();
-    const deleted: string[] = [];
-    const keyOfRelative = new Map<string, string>();
-    for (const op of ops) {
+    const route = viewerRouteOf(faults, distributionId);
+    const served = new Set<string>();
+    // Puts first: a path also served by a deleted key (a directory) must show the object that is there.
+    for (const op of [...ops].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'put' ? -1 : 1))) {
       // Only keys the route invalidates: excluded and outside-origin-path keys are stale by design.
       const hits = routeChange(faults.table, op.bucket, op.key);
       if (!hits.some((hit) => hit.ok && hit.distributionId === distributionId)) continue;
-      const relative = op.key.slice(route.originKeyPrefix.length);
-      keyOfRelative.set(relative, op.key);
-      if (op.kind === 'put') current.set(relative, op.body ?? '');
-      else deleted.push(relative);
-    }
-    const result = await findStaleObjects(edge, route, current, deleted);
-    checked += result.checked;
-    for (const entry of result.stale) {
-      const relative = relativeKeyOf(entry.path, [...keyOfRelative.keys()], route);
-      stale.push({
-        distributionId,
-        path: entry.path,
-        bucket: route.config.bucket,
-        key: keyOfRelative.get(relative ?? '') ?? '',
-      });
+      for (const path of viewerPathsOf(route, op.key)) {
+        if (served.has(path)) continue;
+        served.add(path);
+        checks.push({ distributionId, path, op });
+      }
     }
   }
-  return { checked, stale };
+  const stale: Freshness['stale'][number][] = [];
+  await forEachParallel(checks, async ({ distributionId, path, op }) => {
+    const response = await fetch(`${faults.stack.edges.get(distributionId)?.endpoint ?? ''}${path}`);
+    const body = Buffer.from(await response.arrayBuffer());
+    const fresh =
+      op.kind === 'delete'
+        ? response.status === 404
+        : response.status === 200 && body.equals(Buffer.from(op.body ?? ''));
+    if (!fresh) stale.push({ distributionId, path, bucket: op.bucket, key: op.key });
+  });
+  return { checked: checks.length, stale: stale.sort((a, b) => (a.path < b.path ? -1 : 1)) };
 }
 
-function relativeKeyOf(path: string, keys: readonly string[], route: CompiledRoute): string | undefined {
-  return keys.find((key) => servedPathsForKey(route, route.originKeyPrefix + key).includes(path));
+async function forEachParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
 }

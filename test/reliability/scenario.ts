@@ -2,6 +2,7 @@ import type { UnitStep } from '../../shared/app/issue-unit.ts';
 import type { FaultSpec, RandomFaultKind } from '../../shared/local/cloudfront-emulator/index.ts';
 import type { DynamoFaultRates } from './dynamo-faults.ts';
 import { buildPoison, POISON_KINDS, type PoisonMessage } from './poison.ts';
+import type { ProcessCrashPlan } from './process-crash.ts';
 import { createRng, type Rng } from './rng.ts';
 import { DISTRIBUTIONS, FAULT_STACK_POLICY, SITES } from './topology.ts';
 
@@ -60,6 +61,28 @@ export interface DirectBatch {
   readonly duplicateDelivery: boolean;
 }
 
+/**
+ * How a run's clock goes: within its month (`plain`); across midnight into the next month while the
+ * faults run (`crossing`: the act starts `leadMs` before 00:00 UTC on the 1st, and when the first
+ * reservation's invocation dies the clock moves on to just past midnight); or a long hard-cap wait
+ * (`long-wait`: starts on `startDay` at the cap, waits `waitDays` days, then the next month drains it).
+ */
+export type ClockPlan =
+  | { readonly kind: 'plain' }
+  | { readonly kind: 'crossing'; readonly leadMs: number }
+  | { readonly kind: 'long-wait'; readonly startDay: number; readonly waitDays: number };
+
+/**
+ * A two-distribution run: objects of the bucket that feeds two distributions are written in waves while
+ * every DynamoDB write of one distribution fails for `failMs`; their messages come back, and the other
+ * distribution must not be issued (billed) again.
+ */
+export interface TwoDistributionPlan {
+  readonly waves: readonly (readonly ObjectOp[])[];
+  readonly waveGapMs: number;
+  readonly failMs: number;
+}
+
 /** Everything one seeded run does. */
 export interface Scenario {
   readonly seed: number;
@@ -69,6 +92,20 @@ export interface Scenario {
   readonly monthOffsetMs: number;
   /** Paths (and invalidations) already used this month before the run (budget spent, cap near). */
   readonly baseline: { readonly paths: number; readonly invalidations: number };
+  readonly clock: ClockPlan;
+  /** Paths already used in the next month (crossing runs: near its cap too, so the rollover is capped). */
+  readonly nextBaseline: { readonly paths: number; readonly invalidations: number };
+  /** A character CloudFront refuses (InvalidArgument) during the faults, and keys of the run hold it. */
+  readonly refuse: string | null;
+  readonly twoDistributions: TwoDistributionPlan | null;
+  /** Real crashes: a child process running the collector, SIGKILLed at a checkpoint. */
+  readonly processCrash: ProcessCrashPlan | null;
+  /**
+   * A CreateInvalidation held this long while the clock passes the reservation's staleness and the sweep
+   * runs: the sweep releases what CloudFront does not hold yet, then the request lands (`markIssued` on
+   * a released entry must count it again).
+   */
+  readonly slowCreateSweepMs: number | null;
   readonly initial: readonly ObjectOp[];
   readonly bursts: readonly Burst[];
   /** Copies of the notifications of changed keys, sent straight to the queue (duplicates, late). */
@@ -102,9 +139,20 @@ const STEPS: readonly UnitStep[] = ['before-reserve', 'after-reserve', 'after-cr
 export function generateScenario(seed: number, options: ScenarioOptions = {}): Scenario {
   const rng = createRng(seed);
   const prefix = `r${seed.toString(36)}`;
+  const extraRng = rng.fork('extra');
+  const clock = drawClock(extraRng);
+  const refuse = extraRng.chance(0.15) ? '!' : null;
   const keys = keyUniverse(prefix, rng.fork('keys'));
   const initial = keys.filter(() => rng.chance(0.7)).map((object) => put(object, 1));
   const bursts = drawBursts(keys, initial, rng.fork('bursts'));
+  if (refuse !== null) {
+    // Keys CloudFront will refuse raw, changed in the first burst: bad-path isolation must run.
+    const refused = Array.from({ length: extraRng.int(1, 3) }, (_, i) => ({
+      bucket: SITES.site,
+      key: extraRng.chance(0.5) ? `${prefix}/y/bang${refuse}${i}.html` : `prod/${prefix}/y/bang${refuse}${i}.html`,
+    }));
+    bursts[0] = { ...(bursts[0] as Burst), ops: [...(bursts[0] as Burst).ops, ...refused.map((key) => put(key, 2))] };
+  }
   const changed = [
     ...new Map(bursts.flatMap((burst) => burst.ops).map((op) => [`${op.bucket}/${op.key}`, op])).values(),
   ];
@@ -120,35 +168,62 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
     ? Array.from({ length: poisonRng.int(1, 6) }, (_, i) => buildPoison(poisonRng.pick(POISON_KINDS), prefix, i))
     : [];
   const faultRng = rng.fork('faults');
+  const quotaFill: QuotaFill | null = faultRng.chance(0.25)
+    ? {
+        distributionId: faultRng.pick(DISTRIBUTIONS),
+        kind: faultRng.chance(0.7) ? 'wildcards' : 'exact',
+        afterMs: faultRng.int(0, 800),
+        holdMs: faultRng.int(300, 2500),
+      }
+    : null;
+  const monthOffsetMs = faultRng.int(0, 27) * DAY_MS + faultRng.int(0, DAY_MS - 1);
+  const plainBaseline = drawBaseline(faultRng);
+  const crash = faultRng.chance(0.3)
+    ? {
+        steps: faultRng.shuffle(STEPS).slice(0, faultRng.int(1, STEPS.length)),
+        rate: 0.1 + faultRng.next() * 0.4,
+        max: faultRng.int(1, 3),
+      }
+    : null;
+  const processCrash: ProcessCrashPlan | null = extraRng.chance(0.2)
+    ? { share: 0.5, steps: extraRng.shuffle(STEPS).slice(0, extraRng.int(1, 3)), max: extraRng.int(1, 2) }
+    : null;
+  // A crash legitimately issues a distribution again (the whole invocation died, no progress recorded),
+  // so the two-distribution runs, which check that nothing is issued twice, draw no crashes.
+  const two =
+    crash === null && processCrash === null && clock.kind !== 'crossing' && extraRng.chance(0.25)
+      ? drawTwo(prefix, extraRng)
+      : null;
   return {
     seed,
     prefix,
-    monthOffsetMs: faultRng.int(0, 27) * DAY_MS + faultRng.int(0, DAY_MS - 1),
-    baseline: drawBaseline(faultRng),
-    initial,
-    bursts,
-    duplicates,
+    monthOffsetMs: clock.kind === 'long-wait' ? clock.startDay * DAY_MS + (monthOffsetMs % DAY_MS) : monthOffsetMs,
+    baseline: clockBaseline(clock, plainBaseline, extraRng),
+    clock,
+    nextBaseline:
+      clock.kind === 'crossing' && extraRng.chance(0.5)
+        ? { paths: FAULT_STACK_POLICY.hardMonthlyCap - extraRng.int(5, 60), invalidations: extraRng.int(50, 300) }
+        : { paths: 0, invalidations: 0 },
+    refuse,
+    twoDistributions: two?.plan ?? null,
+    processCrash,
+    // The held request must be one of ours: a quota fill's own request would take the latency instead.
+    slowCreateSweepMs:
+      clock.kind === 'plain' && quotaFill === null && extraRng.chance(0.3) ? extraRng.int(1200, 2000) : null,
+    initial: [...initial, ...(two?.initial ?? [])],
+    bursts: clock.kind === 'crossing' ? bursts.slice(0, 1) : bursts,
+    duplicates: clock.kind === 'crossing' ? [] : duplicates,
     poison,
     cloudFront: drawCloudFrontFaults(faultRng),
     dynamo: faultRng.chance(0.4)
       ? { conflict: faultRng.next() * 0.08, throttle: faultRng.next() * 0.08, lostResponse: faultRng.next() * 0.08 }
       : null,
-    quotaFill: faultRng.chance(0.2)
-      ? {
-          distributionId: faultRng.pick(DISTRIBUTIONS),
-          kind: faultRng.chance(0.7) ? 'wildcards' : 'exact',
-          afterMs: faultRng.int(0, 800),
-          holdMs: faultRng.int(300, 2500),
-        }
-      : null,
-    crash: faultRng.chance(0.3)
-      ? {
-          steps: faultRng.shuffle(STEPS).slice(0, faultRng.int(1, STEPS.length)),
-          rate: 0.1 + faultRng.next() * 0.4,
-          max: faultRng.int(1, 3),
-        }
-      : null,
-    direct: drawDirect(faultRng, options.loadRate ?? 0.04),
+    quotaFill,
+    // Crossing: the first reservation's invocation dies, and the clock is then put past midnight, so its
+    // messages come back in the next month (the rollover); one burst, no copies, so they come back as the
+    // same unit of work.
+    crash: clock.kind === 'crossing' && two === null ? { steps: ['after-reserve'], rate: 1, max: 1 } : crash,
+    direct: clock.kind === 'crossing' ? null : drawDirect(faultRng, options.loadRate ?? 0.04),
     faultTailMs: faultRng.int(0, 2000),
   };
 }
@@ -171,7 +246,16 @@ function keyUniverse(prefix: string, rng: Rng): KeySpec[] {
   for (let p = 0; p < rng.int(1, 6); p++) keys.push({ bucket: site, key: `prod/${prefix}/app/part-${p}.js` });
   keys.push({ bucket: site, key: `prod/${prefix}/index.html` });
   // Keys S3 allows and CloudFront needs encoded (or wildcarded): unicode, space, plus, ?, #, *, %, ~.
-  const awkward = ['café ünï.html', 'a+b c.txt', 'q?x=1.html', 'h#frag.css', 'star*name.js', 'pct%25.txt', 'ti~lde'];
+  const awkward = [
+    'café ünï.html',
+    'a+b c.txt',
+    'q?x=1.html',
+    'h#frag.css',
+    'star*name.js',
+    'pct%25.txt',
+    'ti~lde',
+    "it's.html",
+  ];
   for (const name of rng.shuffle(awkward).slice(0, rng.int(1, awkward.length))) {
     keys.push({ bucket: site, key: rng.chance(0.5) ? `${prefix}/x/${name}` : `prod/${prefix}/x/${name}` });
   }
@@ -247,5 +331,39 @@ function drawDirect(rng: Rng, loadRate: number): DirectBatch | null {
     padBytes: rng.int(0, 2000),
     invocations: rng.int(2, 3),
     duplicateDelivery: rng.chance(0.6),
+  };
+}
+
+function drawClock(rng: Rng): ClockPlan {
+  const roll = rng.next();
+  if (roll < 0.12) return { kind: 'crossing', leadMs: rng.int(5000, 10_000) };
+  if (roll < 0.19) return { kind: 'long-wait', startDay: rng.int(8, 15), waitDays: rng.int(2, 6) };
+  return { kind: 'plain' };
+}
+
+/** Crossing runs start near the cap or with the budget spent; long waits start at the cap. */
+function clockBaseline(clock: ClockPlan, plain: Scenario['baseline'], rng: Rng): Scenario['baseline'] {
+  const { hardMonthlyCap, monthlyPathBudget } = FAULT_STACK_POLICY;
+  if (clock.kind === 'long-wait') return { paths: hardMonthlyCap - rng.int(0, 3), invalidations: rng.int(50, 400) };
+  if (clock.kind !== 'crossing') return plain;
+  const roll = rng.next();
+  // Near the cap, with room for the reservation that rolls over (next month's cap then decides).
+  if (roll < 0.5) return { paths: hardMonthlyCap - rng.int(20, 60), invalidations: rng.int(50, 400) };
+  if (roll < 0.8) return { paths: monthlyPathBudget + rng.int(0, 400), invalidations: rng.int(20, 200) };
+  return { paths: 0, invalidations: 0 };
+}
+
+/** Keys of the two-distribution bucket: first versions (warmed), then waves of second versions. */
+function drawTwo(prefix: string, rng: Rng): { plan: TwoDistributionPlan; initial: ObjectOp[] } {
+  const waves = Array.from({ length: rng.int(2, 3) }, (_, w) =>
+    Array.from({ length: rng.int(1, 4) }, (_, k) => ({ bucket: SITES.two, key: `${prefix}/w${w}/k${k}.html` })),
+  );
+  return {
+    plan: {
+      waves: waves.map((wave) => wave.map((key) => put(key, 2))),
+      waveGapMs: rng.int(300, 700),
+      failMs: rng.int(1200, 2500),
+    },
+    initial: waves.flat().map((key) => put(key, 1)),
   };
 }

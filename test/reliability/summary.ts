@@ -1,3 +1,4 @@
+import { FAULT_KINDS, MIN_RUNS_FOR_FIRED_CHECK, neverFired } from './fault-kinds.ts';
 import type { RunFigures } from './invariants.ts';
 import type { RunReport } from './run-scenario.ts';
 
@@ -41,6 +42,8 @@ export function summarize(reports: readonly RunReport[]): FaultRunSummary {
     lostMessages: sum((r) => r.figures.lostMessages),
     capBreaches: sum((r) => r.figures.capBreaches),
     duplicateCallerReferences: sum((r) => r.figures.duplicateCallerReferences),
+    billedTwice: sum((r) => r.figures.billedTwice),
+    longWaitLost: sum((r) => r.figures.longWaitLost),
     unresolvedReservations: sum((r) => r.figures.unresolvedReservations),
     sweptIssued: sum((r) => r.figures.sweptIssued),
     sweptReleased: sum((r) => r.figures.sweptReleased),
@@ -65,8 +68,11 @@ export function formatSummary(summary: FaultRunSummary, seconds: number): string
     `messages                    ${summary.messages}`,
     `invalidations (ours)        ${summary.invalidations} (${summary.paths} paths)`,
     `edge paths checked          ${summary.pathsChecked}`,
-    'faults injected:',
+    'fault kinds fired (each must fire in a soak of 200+ runs):',
+    ...FAULT_KINDS.map((kind) => `  ${kind.padEnd(46)}${summary.faults[kind] ?? 0}`),
+    'other figures:',
     ...Object.entries(summary.faults)
+      .filter(([kind]) => !(FAULT_KINDS as readonly string[]).includes(kind))
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([kind, count]) => `  ${kind.padEnd(46)}${count}`),
     `stale objects               ${summary.staleObjects}, stale, waiting (pending/DLQ) ${summary.deadLetteredObjects}`,
@@ -79,6 +85,8 @@ export function formatSummary(summary: FaultRunSummary, seconds: number): string
     `lost messages               ${summary.lostMessages}`,
     `cap breaches                ${summary.capBreaches}`,
     `CallerReferences reused     ${summary.duplicateCallerReferences}`,
+    `issued twice for a message  ${summary.billedTwice} (two-distribution runs)`,
+    `long-wait paths never issued ${summary.longWaitLost}`,
     `reservations left reserved  ${summary.unresolvedReservations}`,
     `swept reservations          ${summary.sweptIssued} found in CloudFront (marked issued), ${summary.sweptReleased} released`,
     `junk that blocked a batch   ${summary.junkBlocked}`,
@@ -89,6 +97,32 @@ export function formatSummary(summary: FaultRunSummary, seconds: number): string
     lines.push(`FAILED seed ${failure.seed}: ${failure.violations.slice(0, 5).join('; ')}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The fault kinds that never fired, when the soak is long enough to demand them all (else none): a
+ * non-empty answer fails the soak.
+ *
+ * @param summary - from {@link summarize}
+ */
+export function unfiredKinds(summary: FaultRunSummary): string[] {
+  return summary.runs >= MIN_RUNS_FOR_FIRED_CHECK ? neverFired(summary.faults) : [];
+}
+
+/**
+ * The never-fired check as one line, printed just before the last line.
+ *
+ * @param summary - from {@link summarize}
+ */
+export function formatFiredLine(summary: FaultRunSummary): string {
+  const unfired = unfiredKinds(summary);
+  if (summary.runs < MIN_RUNS_FOR_FIRED_CHECK) {
+    const missing = neverFired(summary.faults);
+    return `fault kinds: ${FAULT_KINDS.length - missing.length}/${FAULT_KINDS.length} fired (checked from ${MIN_RUNS_FOR_FIRED_CHECK} runs)`;
+  }
+  return unfired.length === 0
+    ? `fault kinds: all ${FAULT_KINDS.length} fired`
+    : `FAILED never fired: ${unfired.join(', ')}`;
 }
 
 /**

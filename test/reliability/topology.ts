@@ -1,10 +1,19 @@
 import type { LocalStageSettings } from '../../shared/local/stack.ts';
 
-/** The fault stack's buckets: `site` feeds two distributions, `docs` one (through a key prefix). */
-export const SITES = { site: 'rel-site', docs: 'rel-docs' } as const;
+/**
+ * The fault stack's buckets: `site` feeds two distributions, `docs` one (through a key prefix), `two`
+ * two distributions with the same route (every message feeds both: the two-distribution runs).
+ */
+export const SITES = { site: 'rel-site', docs: 'rel-docs', two: 'rel-two' } as const;
 
-/** Distribution ids: all of `site`, `site` under origin path `/prod`, and `docs/` of `docs`. */
-export const DIST = { site: 'E1RELSITE00001', prod: 'E2RELPROD00001', docs: 'E3RELDOCS00001' } as const;
+/** Distribution ids: all of `site`, `site` under origin path `/prod`, `docs/` of `docs`, and `two` twice. */
+export const DIST = {
+  site: 'E1RELSITE00001',
+  prod: 'E2RELPROD00001',
+  docs: 'E3RELDOCS00001',
+  twoKept: 'E4RELTWOA0001',
+  twoFailing: 'E5RELTWOB0001',
+} as const;
 export const DISTRIBUTIONS: readonly string[] = Object.values(DIST);
 
 /** Budget policy of the fault stack: a small budget and a hard cap, so pacing and the cap both bite. */
@@ -33,11 +42,15 @@ export const FAULT_ROUTES: readonly Record<string, unknown>[] = [
     indexNoSlash: true,
     exclude: ['**/*.immutable.*'],
   },
+  { bucket: SITES.two, distributionId: DIST.twoKept },
+  { bucket: SITES.two, distributionId: DIST.twoFailing },
 ];
 
 /**
- * Stage settings of the fault stack: short windows, visibility (6 x 1 s) and backoff (1..2 s), small
- * batches and three concurrent invocations, so a run takes seconds and pollers race.
+ * Stage settings of the fault stack: short windows, visibility (6 x 2 s) and backoff (1..2 s), small
+ * batches and three concurrent invocations, so a run takes seconds and pollers race. The local poller
+ * never ends a slow invocation (Lambda would, at its timeout): on a loaded machine an invocation can
+ * outlast a 6 s visibility and its messages come back while it runs, so the timeout is 2 s, not 1.
  */
 export function buildFaultStackSettings(): LocalStageSettings {
   return {
@@ -46,7 +59,7 @@ export function buildFaultStackSettings(): LocalStageSettings {
     batchSize: 20,
     batchWindowSeconds: 1,
     maxReceiveCount: 5,
-    collectorTimeoutSeconds: 1,
+    collectorTimeoutSeconds: 2,
     maximumConcurrency: 3,
     environment: {
       MONTHLY_PATH_BUDGET: String(FAULT_STACK_POLICY.monthlyPathBudget),

@@ -37,6 +37,8 @@ export interface CloudFrontEmulator {
   completeAll(distributionId?: string): number;
   /** Changes the completion delay, for invalidations already in progress too. */
   setCompletionDelay(delay: CompletionDelay): void;
+  /** Changes the characters refused in invalidation paths (a refusal nobody foresaw, for fault runs). */
+  setRefusedCharacters(characters: string): void;
   /** Forgets invalidations, requests, events, faults and distribution changes; restores the configured delays. */
   reset(): void;
   /** Closes the server and every open connection. */
@@ -65,7 +67,7 @@ export async function startCloudFrontEmulator(options: CloudFrontEmulatorOptions
   let requests: RecordedRequest[] = [];
   let events: CloudTrailApiCallEvent[] = [];
   let endpoint = '';
-  const refusedCharacters = options.refusedCharacters ?? DEFAULT_REFUSED_CHARACTERS;
+  let refusedCharacters = options.refusedCharacters ?? DEFAULT_REFUSED_CHARACTERS;
   const audit = (event: CloudTrailApiCallEvent) => {
     events.push(event);
     options.onApiCall?.(event);
@@ -104,6 +106,9 @@ export async function startCloudFrontEmulator(options: CloudFrontEmulatorOptions
     requests: () => [...requests],
     completeAll: (distributionId) => store.completeAll(distributionId),
     setCompletionDelay: (delay) => store.setCompletionDelay(delay),
+    setRefusedCharacters: (characters) => {
+      refusedCharacters = characters;
+    },
     reset() {
       store = new InvalidationStore(now, configuredDelay);
       distributions = new DistributionStore(initial, accountId, now, configuredDeployDelay);
