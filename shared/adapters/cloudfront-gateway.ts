@@ -76,7 +76,12 @@ export class CloudFrontGateway implements InvalidationGateway, InvalidationFinde
         }),
       );
       this.#bump(distributionId, paths);
-      return { invalidationId: result.Invalidation?.Id ?? '', status: result.Invalidation?.Status ?? 'InProgress' };
+      const createTime = result.Invalidation?.CreateTime?.getTime();
+      return {
+        invalidationId: result.Invalidation?.Id ?? '',
+        status: result.Invalidation?.Status ?? 'InProgress',
+        ...(createTime === undefined || Number.isNaN(createTime) ? {} : { createTime }),
+      };
     } catch (error) {
       throw classifyCloudFrontError(`CreateInvalidation on ${distributionId}`, error);
     }

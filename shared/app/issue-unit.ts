@@ -223,8 +223,9 @@ async function reserveUnit(
 
 async function issueUnit(entry: LedgerEntry, owner: string, deps: UnitDeps): Promise<LedgerEntry> {
   let invalidationId: string;
+  let createTime: number | undefined;
   try {
-    ({ invalidationId } = await deps.gateway.createInvalidation(
+    ({ invalidationId, createTime } = await deps.gateway.createInvalidation(
       entry.distributionId,
       entry.callerReference,
       entry.plan.paths,
@@ -239,7 +240,8 @@ async function issueUnit(entry: LedgerEntry, owner: string, deps: UnitDeps): Pro
   }
   await deps.checkpoint?.('after-create', entry.unitKey);
   const issuedAt = deps.now();
-  await deps.ledger.markIssued(entry, invalidationId, issuedAt);
+  const counted = await backToCreateMonth(entry, createTime, owner, deps);
+  await deps.ledger.markIssued(counted, invalidationId, issuedAt);
   await deps.checkpoint?.('after-mark', entry.unitKey);
   deps.metrics.count('Invalidations', 1);
   deps.metrics.count('PathsIssued', entry.plan.paths.length);
@@ -249,6 +251,37 @@ async function issueUnit(entry: LedgerEntry, owner: string, deps: UnitDeps): Pro
     unitKey: entry.unitKey,
     invalidationId,
   });
-  await deps.afterIssue?.(entry, invalidationId);
-  return { ...entry, status: LEDGER_STATUS.issued, invalidationId, issuedAt };
+  await deps.afterIssue?.(counted, invalidationId);
+  return { ...counted, status: LEDGER_STATUS.issued, invalidationId, issuedAt };
+}
+
+/**
+ * A retry moved into this month ({@link moveIntoMonth}) may find that an earlier attempt, one that died
+ * before recording it, had CloudFront create the invalidation last month: CloudFront answers the same
+ * CallerReference with that invalidation and its CreateTime, and AWS bills it in that month. The
+ * reservation moves back there (no cap: the paths are spent already) before it is marked issued.
+ */
+async function backToCreateMonth(
+  entry: LedgerEntry,
+  createTime: number | undefined,
+  owner: string,
+  deps: UnitDeps,
+): Promise<LedgerEntry> {
+  if (createTime === undefined) return entry;
+  const month = monthKeyOf(createTime);
+  if (month >= entry.month) return entry;
+  const outcome = await deps.ledger.moveReservation(
+    entry,
+    { month, day: dayOfMonth(createTime), at: createTime },
+    { owner, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS },
+  );
+  if (outcome.kind !== 'moved') return entry; // lease lost: the holder or the sweep settles it
+  deps.log.info('reservation moved back to the month CloudFront created it in', {
+    distributionId: entry.distributionId,
+    unitKey: entry.unitKey,
+    from: entry.month,
+    to: month,
+    paths: entry.plan.paths.length,
+  });
+  return outcome.entry;
 }

@@ -168,6 +168,11 @@ export interface InFlight {
 export interface CreatedInvalidation {
   readonly invalidationId: string;
   readonly status: string;
+  /**
+   * When CloudFront created it (epoch ms): for a CallerReference it already held, the time of that first
+   * create, which is the month AWS bills it in. Absent when the answer did not carry it.
+   */
+  readonly createTime?: number;
 }
 
 /** CloudFront as the collector needs it. */

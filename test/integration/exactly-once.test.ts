@@ -62,6 +62,10 @@ describe('counting exactly once', () => {
     if (step === 'after-reserve') throw new InjectedCrashError('killed after reserving', { retryable: true });
   };
 
+  const crashAfterCreate = (step: UnitStep) => {
+    if (step === 'after-create') throw new InjectedCrashError('killed after creating', { retryable: true });
+  };
+
   async function settle(records: readonly SQSRecord[]): Promise<void> {
     const results = await collectBatch(records, depsFor());
     expect(results.map((result) => result.status)).toEqual(records.map(() => 'fulfilled'));
@@ -145,6 +149,24 @@ describe('counting exactly once', () => {
       expect(receivedIn('2026-12')).toBe(3);
       expect(counted(await readMonth(world.dynamo, world.tableName, '2026-12'))).toBe(3);
       expect(counted(await readMonth(world.dynamo, world.tableName, '2026-11'))).toBe(0);
+    });
+
+    it('is counted in November when CloudFront created it there and the recording died (regression)', async () => {
+      // Prepare: CloudFront creates it on 30 November; the invocation dies before marking it issued.
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keysIn('nov-created', 3) });
+      clock = LAST_NOVEMBER;
+      await collectBatch(records, depsFor({ checkpoint: crashAfterCreate }));
+
+      // Act: SQS brings the messages back after midnight; the retry moves the reservation to December
+      // and CloudFront answers its CallerReference with November's invalidation.
+      clock = FIRST_DECEMBER;
+      await settle(records);
+
+      // Assess: billed by AWS in November, counted there, once.
+      expect(world.emulator.invalidations(SITE)).toHaveLength(1);
+      expect(receivedIn('2026-11')).toBe(3);
+      expect(counted(await readMonth(world.dynamo, world.tableName, '2026-11'))).toBe(3);
+      expect(counted(await readMonth(world.dynamo, world.tableName, '2026-12'))).toBe(0);
     });
 
     it("waits instead of passing December's hard cap (regression)", async () => {
