@@ -3,6 +3,8 @@ import { type BatchBudget, computeBatchBudget } from '../domain/budget.ts';
 import { dayOfMonth, monthKeyOf } from '../domain/month.ts';
 import { DeferredError, UnitBusyError } from './errors.ts';
 import {
+  type FoundInvalidation,
+  type InvalidationFinder,
   type InvalidationGateway,
   LEDGER_STATUS,
   type Ledger,
@@ -44,6 +46,12 @@ export interface UnitDeps {
    * timeout (it cannot run longer); default 900 s, Lambda's longest.
    */
   readonly leaseMs?: number;
+  /**
+   * Looks a CallerReference up in CloudFront: a unit reserved in an earlier month is looked up before it
+   * leaves that month (an earlier attempt may have created it there). Without it, the move is corrected
+   * afterwards from CloudFront's answer ({@link backToCreateMonth}).
+   */
+  readonly finder?: InvalidationFinder;
   /** Called after an invalidation is issued (the watcher schedules its check here). */
   readonly afterIssue?: (entry: LedgerEntry, invalidationId: string) => Promise<void>;
   /** Test hook: may throw to simulate the process dying between two steps. */
@@ -102,6 +110,8 @@ async function resumeUnit(
   const at = deps.now();
   // The claim takes the lease, so neither the sweeper nor a concurrent duplicate touches it meanwhile.
   if (await deps.ledger.claim(entry, { owner, at, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS })) {
+    const held = await heldFromEarlierMonth(entry, at, deps);
+    if (held !== undefined) return recordHeld(entry, held, deps);
     return issueUnit(await moveIntoMonth(entry, owner, at, deps), owner, deps);
   }
   const settled = await deps.ledger.findUnit(request.unitKey);
@@ -117,6 +127,44 @@ async function resumeUnit(
       retryable: true,
     },
   );
+}
+
+/** The most invalidations a look-up before a month move reads (GetInvalidation calls). */
+const MOVE_LOOKUPS = 100;
+/** Clock skew allowed between us and CloudFront when searching by creation time. */
+const LOOKUP_SKEW_MS = 60_000;
+
+/**
+ * A unit reserved in an earlier month that CloudFront already holds, created in that month: an earlier
+ * attempt created it and died before recording it. It stays in that month (AWS bills it there): moving
+ * it first would free that month's cap for others while CloudFront holds the paths.
+ */
+async function heldFromEarlierMonth(
+  entry: LedgerEntry,
+  at: number,
+  deps: UnitDeps,
+): Promise<FoundInvalidation | undefined> {
+  if (deps.finder === undefined || monthKeyOf(at) === entry.month) return undefined;
+  const { found } = await deps.finder.findByCallerReference(entry.distributionId, new Set([entry.callerReference]), {
+    sinceMs: entry.reservedAt - LOOKUP_SKEW_MS,
+    untilMs: at + LOOKUP_SKEW_MS,
+    maxLookups: MOVE_LOOKUPS,
+  });
+  const held = found.get(entry.callerReference);
+  return held !== undefined && monthKeyOf(held.createTime) === entry.month ? held : undefined;
+}
+
+/** Records an invalidation CloudFront already held as the unit's, in the unit's own month. */
+async function recordHeld(entry: LedgerEntry, held: FoundInvalidation, deps: UnitDeps): Promise<LedgerEntry> {
+  await deps.ledger.markIssued(entry, held.invalidationId, held.createTime);
+  deps.log.info('invalidation found in CloudFront before the month move', {
+    distributionId: entry.distributionId,
+    unitKey: entry.unitKey,
+    invalidationId: held.invalidationId,
+    month: entry.month,
+  });
+  await deps.afterIssue?.(entry, held.invalidationId);
+  return { ...entry, status: LEDGER_STATUS.issued, invalidationId: held.invalidationId, issuedAt: held.createTime };
 }
 
 /**

@@ -99,6 +99,7 @@ export function createCollectorFunction(options: {
     now,
     // The lease lasts this function's timeout: after it, no invocation of ours can still be issuing.
     leaseMs: config.functionTimeoutSeconds * 1000,
+    finder: gateway,
     random: Math.random,
     ...(config.watchQueueUrl === undefined
       ? {}

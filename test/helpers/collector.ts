@@ -67,8 +67,11 @@ export function buildCollectorDeps(options: {
   accountTableName?: string;
   /** With the durable pending set and message progress (as deployed). */
   withPending?: boolean;
+  /** No look-up in CloudFront before a unit moves month (its move is corrected after the create). */
+  withoutFinder?: boolean;
 }): CollectorDeps & { log: CapturedLog; metrics: ReturnType<typeof captureMetrics> } {
   const now = options.now ?? Date.now;
+  const gateway = new CloudFrontGateway(options.cloudFront, { inFlightCacheMs: 0, now });
   return {
     routes: compileRoutes(options.routes),
     ledger: new DynamoLedger(DynamoDBDocumentClient.from(options.dynamo), {
@@ -76,7 +79,9 @@ export function buildCollectorDeps(options: {
       retentionDays: 30,
       accountTableName: options.accountTableName,
     }),
-    gateway: new CloudFrontGateway(options.cloudFront, { inFlightCacheMs: 0, now }),
+    gateway,
+    // As deployed: a unit from an earlier month is looked up in CloudFront before it moves.
+    ...(options.withoutFinder === true ? {} : { finder: gateway }),
     retryQueue: options.retryQueue,
     lister: undefined,
     policy: buildPolicy(options.policy),

@@ -46,7 +46,9 @@ describe('counting exactly once', () => {
       .reduce((sum, invalidation) => sum + invalidation.paths.length, 0);
   }
 
-  function depsFor(options: { checkpoint?: (step: UnitStep) => void | Promise<void>; hardCap?: number } = {}) {
+  function depsFor(
+    options: { checkpoint?: (step: UnitStep) => void | Promise<void>; hardCap?: number; withoutFinder?: boolean } = {},
+  ) {
     return buildCollectorDeps({
       dynamo: world.dynamo,
       tableName: world.tableName,
@@ -55,6 +57,7 @@ describe('counting exactly once', () => {
       now: () => clock,
       ...(options.hardCap === undefined ? {} : { policy: { hardMonthlyCap: options.hardCap } }),
       ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
+      ...(options.withoutFinder === true ? { withoutFinder: true } : {}),
     });
   }
 
@@ -157,16 +160,37 @@ describe('counting exactly once', () => {
       clock = LAST_NOVEMBER;
       await collectBatch(records, depsFor({ checkpoint: crashAfterCreate }));
 
-      // Act: SQS brings the messages back after midnight; the retry moves the reservation to December
-      // and CloudFront answers its CallerReference with November's invalidation.
+      // Act: SQS brings the messages back after midnight; without a look-up first, the retry moves the
+      // reservation to December and CloudFront answers its CallerReference with November's invalidation.
       clock = FIRST_DECEMBER;
-      await settle(records);
+      const results = await collectBatch(records, depsFor({ withoutFinder: true }));
 
       // Assess: billed by AWS in November, counted there, once.
+      expect(results.map((result) => result.status)).toEqual(records.map(() => 'fulfilled'));
       expect(world.emulator.invalidations(SITE)).toHaveLength(1);
       expect(receivedIn('2026-11')).toBe(3);
       expect(counted(await readMonth(world.dynamo, world.tableName, '2026-11'))).toBe(3);
       expect(counted(await readMonth(world.dynamo, world.tableName, '2026-12'))).toBe(0);
+    });
+
+    it("stays in November when CloudFront holds it from there, with December's cap full (regression)", async () => {
+      // Prepare: created on 30 November, the recording died; December's cap of 3 is then used up.
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keysIn('held', 3) });
+      clock = LAST_NOVEMBER;
+      await collectBatch(records, depsFor({ checkpoint: crashAfterCreate, hardCap: 3 }));
+      clock = FIRST_DECEMBER;
+      await settle(buildSqsBatch({ bucket: 'site-bucket', keys: keysIn('dec-full', 3) }));
+
+      // Act
+      const results = await collectBatch(records, depsFor({ hardCap: 3 }));
+
+      // Assess: found in CloudFront before any move, so it never waits for December's cap or leaves
+      // November's slot free for others while CloudFront holds its paths there.
+      expect(results.map((result) => result.status)).toEqual(records.map(() => 'fulfilled'));
+      expect(world.emulator.invalidations(SITE)).toHaveLength(2);
+      expect(counted(await readMonth(world.dynamo, world.tableName, '2026-11'))).toBe(receivedIn('2026-11'));
+      expect(counted(await readMonth(world.dynamo, world.tableName, '2026-12'))).toBe(receivedIn('2026-12'));
+      expect(receivedIn('2026-11')).toBe(3);
     });
 
     it("waits instead of passing December's hard cap (regression)", async () => {
