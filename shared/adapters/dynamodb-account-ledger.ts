@@ -1,12 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountLedger, AccountUsage, SeenInvalidation } from '../app/ports.ts';
+import { queryAll } from './dynamodb-query-all.ts';
 import { ledgerErrorOf } from './errors.ts';
 import type { TransactItem } from './ledger-items.ts';
 import { LEDGER_KEYS, TTL_ATTRIBUTE } from './ledger-table.ts';
@@ -37,28 +32,19 @@ export class DynamoAccountLedger implements AccountLedger {
   }
 
   async seenInvalidations(month: string): Promise<Set<string>> {
-    const seen = new Set<string>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      let page: QueryCommandOutput;
-      try {
-        page = await this.#client.send(
-          new QueryCommand({
-            TableName: this.#options.accountTableName,
-            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :seen)',
-            ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-            ExpressionAttributeValues: { ':pk': LEDGER_KEYS.accountPk(month), ':seen': LEDGER_KEYS.seenSk('', '') },
-            ConsistentRead: true,
-            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-          }),
-        );
-      } catch (error) {
-        throw ledgerErrorOf('seen invalidations', month, error);
-      }
-      for (const item of page.Items ?? []) seen.add(`${item.distributionId}/${item.invalidationId}`);
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return seen;
+    let items: Record<string, unknown>[];
+    try {
+      items = await queryAll(this.#client, {
+        TableName: this.#options.accountTableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :seen)',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeValues: { ':pk': LEDGER_KEYS.accountPk(month), ':seen': LEDGER_KEYS.seenSk('', '') },
+        ConsistentRead: true,
+      });
+    } catch (error) {
+      throw ledgerErrorOf('seen invalidations', month, error);
+    }
+    return new Set(items.map((item) => `${item.distributionId}/${item.invalidationId}`));
   }
 
   async recordSeen(month: string, invalidation: SeenInvalidation): Promise<boolean> {

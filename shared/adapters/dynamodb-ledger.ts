@@ -3,8 +3,6 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
-  type QueryCommandOutput,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -20,6 +18,7 @@ import {
   type ReserveOutcome,
 } from '../app/ports.ts';
 import { reservationTokenOf } from '../domain/unit-of-work.ts';
+import { queryAll } from './dynamodb-query-all.ts';
 import { LedgerError, ledgerErrorOf } from './errors.ts';
 import {
   CLAIMED_AT,
@@ -388,43 +387,36 @@ export class DynamoLedger implements Ledger {
   }
 
   async openReservations(month: string, reservedBefore: number): Promise<OpenReservation[]> {
+    let markers: Record<string, unknown>[];
+    try {
+      markers = await queryAll(this.#client, {
+        TableName: this.#options.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :open)',
+        FilterExpression: '#reservedAt <= :before',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#reservedAt': 'reservedAt' },
+        ExpressionAttributeValues: {
+          ':pk': LEDGER_KEYS.monthPk(month),
+          ':open': LEDGER_KEYS.openSk(''),
+          ':before': reservedBefore,
+        },
+        ConsistentRead: true,
+      });
+    } catch (error) {
+      throw ledgerErrorOf('open reservations', month, error);
+    }
     const open: OpenReservation[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      let page: QueryCommandOutput;
-      try {
-        page = await this.#client.send(
-          new QueryCommand({
-            TableName: this.#options.tableName,
-            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :open)',
-            FilterExpression: '#reservedAt <= :before',
-            ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#reservedAt': 'reservedAt' },
-            ExpressionAttributeValues: {
-              ':pk': LEDGER_KEYS.monthPk(month),
-              ':open': LEDGER_KEYS.openSk(''),
-              ':before': reservedBefore,
-            },
-            ConsistentRead: true,
-            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-          }),
-        );
-      } catch (error) {
-        throw ledgerErrorOf('open reservations', month, error);
-      }
-      for (const marker of page.Items ?? []) {
-        const unitKey = String(marker.unitKey);
-        const item = await this.#get(LEDGER_KEYS.monthPk(month), LEDGER_KEYS.entrySk(unitKey));
-        const claimedAt = item?.[CLAIMED_AT];
-        open.push({
-          unitKey,
-          month,
-          reservedAt: Number(marker.reservedAt),
-          entry: item === undefined ? undefined : toEntry(item),
-          lease: { claimedAt: typeof claimedAt === 'number' ? claimedAt : undefined },
-        });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
+    for (const marker of markers) {
+      const unitKey = String(marker.unitKey);
+      const item = await this.#get(LEDGER_KEYS.monthPk(month), LEDGER_KEYS.entrySk(unitKey));
+      const claimedAt = item?.[CLAIMED_AT];
+      open.push({
+        unitKey,
+        month,
+        reservedAt: Number(marker.reservedAt),
+        entry: item === undefined ? undefined : toEntry(item),
+        lease: { claimedAt: typeof claimedAt === 'number' ? claimedAt : undefined },
+      });
+    }
     return open;
   }
 

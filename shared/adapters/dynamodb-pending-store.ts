@@ -3,11 +3,11 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
-  QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { MAX_SOURCE_IDS, type PendingSet, type PendingStore, type PendingSummary } from '../app/pending-ports.ts';
+import { queryAll } from './dynamodb-query-all.ts';
 import { LedgerError } from './errors.ts';
 
 /** Item keys of the pending set, in the stage's table (docs/architecture.md). */
@@ -196,24 +196,11 @@ export class DynamoPendingStore implements PendingStore {
   }
 
   async #query(input: Omit<QueryCommandInput, 'TableName'>, what: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
     try {
-      do {
-        const page = await this.#client.send(
-          new QueryCommand({
-            ...input,
-            TableName: this.#tableName,
-            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start !== undefined);
+      return await queryAll(this.#client, { ...input, TableName: this.#tableName });
     } catch (error) {
       throw wrap('query', what, error);
     }
-    return items;
   }
 }
 

@@ -1,15 +1,10 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LedgerInvalidation, PipelineLedger } from '../app/pipeline-ports.ts';
 import { LEDGER_STATUS, type LedgerEntry, type LedgerStatus } from '../app/ports.ts';
 import type { NotificationClaim, WatchedEntry, WatchLedger } from '../app/watch-ports.ts';
 import { monthBoundsOf, monthKeyOf } from '../domain/month.ts';
 import { toEntry } from './dynamodb-ledger.ts';
+import { queryAll } from './dynamodb-query-all.ts';
 import { LedgerError } from './errors.ts';
 import { LEDGER_KEYS } from './ledger-table.ts';
 
@@ -148,36 +143,26 @@ export class DynamoWatchLedger implements WatchLedger, PipelineLedger {
   }
 
   async #queryMonth(month: string, sinceMs: number): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
     const names = Object.fromEntries(SUMMARY_FIELDS.map((field) => [`#${field}`, field]));
     try {
-      do {
-        const page = await this.#client.send(
-          new QueryCommand({
-            TableName: this.#tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :inv)',
-            // Issued since, or reserved since and not issued yet (the collector is mid-flight).
-            FilterExpression: '#issuedAt >= :since OR (attribute_not_exists(#issuedAt) AND #reservedAt >= :since)',
-            // The plan (pathsGz) stays behind: a month may hold thousands of items.
-            ProjectionExpression: Object.keys(names).join(', '),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: {
-              ':pk': LEDGER_KEYS.monthPk(month),
-              ':inv': LEDGER_KEYS.entrySk(''),
-              ':since': sinceMs,
-            },
-            ConsistentRead: true,
-            ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start !== undefined);
+      return await queryAll(this.#client, {
+        TableName: this.#tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :inv)',
+        // Issued since, or reserved since and not issued yet (the collector is mid-flight).
+        FilterExpression: '#issuedAt >= :since OR (attribute_not_exists(#issuedAt) AND #reservedAt >= :since)',
+        // The plan (pathsGz) stays behind: a month may hold thousands of items.
+        ProjectionExpression: Object.keys(names).join(', '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: {
+          ':pk': LEDGER_KEYS.monthPk(month),
+          ':inv': LEDGER_KEYS.entrySk(''),
+          ':since': sinceMs,
+        },
+        ConsistentRead: true,
+      });
     } catch (error) {
       throw wrap('query', LEDGER_KEYS.monthPk(month), error);
     }
-    return items;
   }
 
   /** A conditional update of one ledger item; false when the condition failed. */
