@@ -27,6 +27,7 @@ import {
   LEASE_OWNER,
   LEASE_UNTIL,
   leaseOf,
+  NOT_FOUND_AT,
   type TransactItem,
   toEntry,
   toItem,
@@ -235,10 +236,11 @@ export class DynamoLedger implements Ledger {
       ':reservedAt': entry.reservedAt,
     };
     if (lease !== undefined) {
-      // The sweeper: only while nobody claimed it since the sweep read it.
-      conditions.push(lease.claimedAt === undefined ? LEASE_UNCLAIMED : LEASE_UNCHANGED);
-      names['#claimedAt'] = CLAIMED_AT;
-      if (lease.claimedAt !== undefined) values[':claimedAt'] = lease.claimedAt;
+      // The sweeper: only while nobody claimed it since the sweep read it, and only after the first look
+      // it read (a claim clears that mark).
+      Object.assign(names, leaseNames(lease));
+      Object.assign(values, leaseValues(lease));
+      conditions.push(leaseCondition(lease));
     }
     if (owner !== undefined) {
       // An invocation: only while it still holds the lease (another may be issuing it), and only when no
@@ -284,10 +286,11 @@ export class DynamoLedger implements Ledger {
         new UpdateCommand({
           TableName: this.#options.tableName,
           Key: this.#entryKey(entry),
-          UpdateExpression: 'SET #claimedAt = :at, #owner = :owner, #leaseUntil = :until',
+          // A claim voids the sweeper's first look: it must look again a whole staleness after this lease.
+          UpdateExpression: 'SET #claimedAt = :at, #owner = :owner, #leaseUntil = :until REMOVE #notFoundAt',
           // Nobody holds it, this owner does, or the holder's lease ran out (it cannot be running any more).
           ConditionExpression: `${STILL_RESERVED} AND (attribute_not_exists(#owner) OR ${LEASE_HELD} OR #leaseUntil <= :at)`,
-          ExpressionAttributeNames: { ...LEASE_NAMES, '#leaseUntil': LEASE_UNTIL },
+          ExpressionAttributeNames: { ...LEASE_NAMES, '#leaseUntil': LEASE_UNTIL, '#notFoundAt': NOT_FOUND_AT },
           ExpressionAttributeValues: {
             ':at': lease.at,
             ':owner': lease.owner,
@@ -301,6 +304,35 @@ export class DynamoLedger implements Ledger {
     } catch (error) {
       if (isConditionalFailure(error)) return false;
       throw ledgerErrorOf('claim', entry.unitKey, error);
+    }
+  }
+
+  async markNotFound(entry: LedgerEntry, lease: ReservationLease, at: number): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#options.tableName,
+          Key: this.#entryKey(entry),
+          UpdateExpression: 'SET #notFoundAt = :lookAt',
+          ConditionExpression: `${STILL_RESERVED} AND ${leaseCondition(lease)}`,
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#reservedAt': 'reservedAt',
+            '#notFoundAt': NOT_FOUND_AT,
+            ...leaseNames(lease),
+          },
+          ExpressionAttributeValues: {
+            ':reserved': LEDGER_STATUS.reserved,
+            ':reservedAt': entry.reservedAt,
+            ...leaseValues(lease),
+            ':lookAt': at,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false; // settled or claimed since the sweep read it
+      throw ledgerErrorOf('mark not found', entry.unitKey, error);
     }
   }
 
@@ -409,12 +441,16 @@ export class DynamoLedger implements Ledger {
       const unitKey = String(marker.unitKey);
       const item = await this.#get(LEDGER_KEYS.monthPk(month), LEDGER_KEYS.entrySk(unitKey));
       const claimedAt = item?.[CLAIMED_AT];
+      const notFoundAt = item?.[NOT_FOUND_AT];
       open.push({
         unitKey,
         month,
         reservedAt: Number(marker.reservedAt),
         entry: item === undefined ? undefined : toEntry(item),
-        lease: { claimedAt: typeof claimedAt === 'number' ? claimedAt : undefined },
+        lease: {
+          claimedAt: typeof claimedAt === 'number' ? claimedAt : undefined,
+          ...(typeof notFoundAt === 'number' ? { notFoundAt } : {}),
+        },
       });
     }
     return open;
@@ -484,6 +520,26 @@ export class DynamoLedger implements Ledger {
       throw ledgerErrorOf('read', `${pk}/${sk}`, error);
     }
   }
+}
+
+/**
+ * The sweeper's lease condition: nobody claimed the entry since the sweep read `lease` (and, for its
+ * second look, the first look it read is still the entry's mark).
+ */
+function leaseCondition(lease: ReservationLease): string {
+  const claim = lease.claimedAt === undefined ? LEASE_UNCLAIMED : LEASE_UNCHANGED;
+  return lease.notFoundAt === undefined ? claim : `${claim} AND #notFoundAt = :notFoundAt`;
+}
+
+function leaseNames(lease: ReservationLease): Record<string, string> {
+  return { '#claimedAt': CLAIMED_AT, ...(lease.notFoundAt === undefined ? {} : { '#notFoundAt': NOT_FOUND_AT }) };
+}
+
+function leaseValues(lease: ReservationLease): Record<string, unknown> {
+  return {
+    ...(lease.claimedAt === undefined ? {} : { ':claimedAt': lease.claimedAt }),
+    ...(lease.notFoundAt === undefined ? {} : { ':notFoundAt': lease.notFoundAt }),
+  };
 }
 
 function isConditionalFailure(error: unknown): boolean {

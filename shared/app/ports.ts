@@ -124,6 +124,15 @@ export interface Ledger {
   openReservations(month: string, reservedBefore: number): Promise<OpenReservation[]>;
   /** Removes the open marker of a settled reservation (only if it still belongs to `reservedAt`). */
   closeReservation(month: string, unitKey: string, reservedAt: number): Promise<void>;
+  /**
+   * Records the sweeper's first look: CloudFront did not hold the stale reservation at `at`. The
+   * reservation stays reserved and counted (a create still on its way may land); only a second look a
+   * staleness later releases it. Only while nobody claimed it since the sweeper read `lease`; a claim
+   * clears the mark.
+   *
+   * @returns false when it was settled or claimed meanwhile: nothing marked
+   */
+  markNotFound(entry: LedgerEntry, lease: ReservationLease, at: number): Promise<boolean>;
 }
 
 /** A request for the issuing lease of a reserved entry. */
@@ -146,6 +155,11 @@ export type MoveOutcome =
 export interface ReservationLease {
   /** Epoch ms of the last claim; undefined when never claimed since it was reserved. */
   readonly claimedAt: number | undefined;
+  /**
+   * Epoch ms of the sweeper's first look that did not find it in CloudFront since the last claim
+   * ({@link Ledger.markNotFound}); undefined when none.
+   */
+  readonly notFoundAt?: number | undefined;
 }
 
 /** A reservation the sweeper may have to settle: its marker and the ledger entry as it is now. */

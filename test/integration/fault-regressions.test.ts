@@ -48,7 +48,9 @@ describe('fault regressions', () => {
   const issued = () =>
     world.emulator.invalidations(SITE).reduce((sum, invalidation) => sum + invalidation.paths.length, 0);
 
-  function depsFor(options: { cloudFront?: CloudFrontClient; crashAt?: UnitStep; now?: number } = {}) {
+  function depsFor(
+    options: { cloudFront?: CloudFrontClient; crashAt?: UnitStep; now?: number; hardMonthlyCap?: number } = {},
+  ) {
     let crashes = options.crashAt === undefined ? 0 : 1;
     clock = options.now ?? NOW;
     return buildCollectorDeps({
@@ -57,6 +59,7 @@ describe('fault regressions', () => {
       cloudFront: options.cloudFront ?? world.cloudFront,
       routes: ROUTES,
       now: () => options.now ?? NOW,
+      policy: { hardMonthlyCap: options.hardMonthlyCap },
       checkpoint: (step) => {
         if (step !== options.crashAt || crashes === 0) return;
         crashes--;
@@ -122,13 +125,17 @@ describe('fault regressions', () => {
       await regroup(records, NOW + 60_000);
       const overCounted = counted(await readMonth(world.dynamo, world.tableName, MONTH));
 
-      // Act
-      const result = await sweepReservations(sweepDeps(NOW + 60_000 + STALE_MS + 1));
+      // Act: a first look, then a second a staleness later.
+      const first = await sweepReservations(sweepDeps(NOW + 60_000 + STALE_MS + 1));
+      const stillCounted = counted(await readMonth(world.dynamo, world.tableName, MONTH));
+      const second = await sweepReservations(sweepDeps(NOW + 60_000 + 2 * STALE_MS + 1));
 
       // Assess
       const items = await readMonth(world.dynamo, world.tableName, MONTH);
       expect(overCounted).toBeGreaterThan(issued());
-      expect(result).toEqual({ issued: 0, released: 1, closed: 2, deferred: 0 });
+      expect(first).toEqual({ issued: 0, released: 0, closed: 2, deferred: 0, awaiting: 1 });
+      expect(stillCounted).toBe(overCounted);
+      expect(second).toEqual({ issued: 0, released: 1, closed: 0, deferred: 0, awaiting: 0 });
       expect(counted(items)).toBe(issued());
       expect(counted(items, `DIST#${SITE}`)).toBe(issued());
       expect(
@@ -152,7 +159,7 @@ describe('fault regressions', () => {
 
       // Assess
       const items = await readMonth(world.dynamo, world.tableName, MONTH);
-      expect(result).toEqual({ issued: 1, released: 0, closed: 2, deferred: 0 });
+      expect(result).toEqual({ issued: 1, released: 0, closed: 2, deferred: 0, awaiting: 0 });
       expect(counted(items)).toBe(issued());
       expect(entryOf(items).find((item) => item.callerReference === created?.callerReference)).toMatchObject({
         status: 'issued',
@@ -202,12 +209,14 @@ describe('fault regressions', () => {
       await collectBatch(records, depsFor({ crashAt: 'after-reserve' }));
       await consoleInvalidations(NOW + 2 * STALE_MS);
 
-      // Act
+      // Act: the first look, then the second a staleness later.
       const deps = { ...sweepDeps(NOW + 3 * STALE_MS), metrics: captureMetrics() };
-      const result = await sweepReservations(deps);
+      const first = await sweepReservations(deps);
+      const second = await sweepReservations({ ...sweepDeps(NOW + 4 * STALE_MS), metrics: deps.metrics });
 
       // Assess
-      expect(result).toEqual({ issued: 0, released: 1, closed: 0, deferred: 0 });
+      expect(first).toEqual({ issued: 0, released: 0, closed: 0, deferred: 0, awaiting: 1 });
+      expect(second).toEqual({ issued: 0, released: 1, closed: 0, deferred: 0, awaiting: 0 });
       expect(deps.metrics.values.get('StuckReservations')).toBe(0);
       expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(0);
     });
@@ -223,7 +232,7 @@ describe('fault regressions', () => {
       const result = await sweepReservations(deps);
 
       // Assess
-      expect(result).toEqual({ issued: 0, released: 0, closed: 0, deferred: 1 });
+      expect(result).toEqual({ issued: 0, released: 0, closed: 0, deferred: 1, awaiting: 0 });
       expect(deps.metrics.values.get('StuckReservations')).toBe(1);
       expect(entryOf(await readMonth(world.dynamo, world.tableName, MONTH)).map((item) => item.status)).toEqual([
         'reserved',
@@ -239,10 +248,87 @@ describe('fault regressions', () => {
       const result = await sweepReservations(sweepDeps(NOW + STALE_MS - 1));
 
       // Assess
-      expect(result).toEqual({ issued: 0, released: 0, closed: 0, deferred: 0 });
+      expect(result).toEqual({ issued: 0, released: 0, closed: 0, deferred: 0, awaiting: 0 });
       expect(entryOf(await readMonth(world.dynamo, world.tableName, MONTH)).map((item) => item.status)).toEqual([
         'reserved',
       ]);
+    });
+  });
+
+  describe('a CreateInvalidation still on its way when the sweep looks', () => {
+    const CAP = 8;
+
+    async function untilHeld(): Promise<void> {
+      for (let waited = 0; world.emulator.faults.pending() > 0; waited += 20) {
+        if (waited > 5000) throw new Error('expected the create to be held, got it still queued after 5 s');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+
+    it('keeps its paths counted, so the hard cap goes to nobody else, until it lands (regression)', async () => {
+      // Prepare: a unit of 8 paths takes the whole cap; its CreateInvalidation is held past the staleness.
+      const slowRecords = buildSqsBatch({ bucket: 'site-bucket', keys: keys('slow', CAP) });
+      world.emulator.faults.next('CreateInvalidation', { kind: 'latency', ms: 1500 });
+      const slow = collectBatch(slowRecords, depsFor({ hardMonthlyCap: CAP }));
+      await untilHeld();
+
+      // Act: the sweep looks while the create is held, another batch asks for paths, then the create lands.
+      const sweep = await sweepReservations(sweepDeps(NOW + STALE_MS + 1));
+      const other = await collectBatch(
+        buildSqsBatch({ bucket: 'site-bucket', keys: keys('other', 4) }),
+        depsFor({ now: NOW + STALE_MS + 2, hardMonthlyCap: CAP }),
+      );
+      const landed = await slow;
+
+      // Assess
+      const items = await readMonth(world.dynamo, world.tableName, MONTH);
+      expect(sweep).toMatchObject({ released: 0, awaiting: 1 });
+      expect(landed.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(other.every((result) => result.status === 'rejected')).toBe(true);
+      expect(issued()).toBe(CAP);
+      expect(counted(items)).toBe(issued());
+      expect(entryOf(items).map((item) => item.status)).toEqual(['issued']);
+    });
+
+    it('is found at the second look when it landed after the first and its invocation died (regression)', async () => {
+      // Prepare: the create is held past the first look, lands, and the invocation dies before recording it.
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('late', 4) });
+      world.emulator.faults.next('CreateInvalidation', { kind: 'latency', ms: 1500 });
+      const slow = collectBatch(records, depsFor({ crashAt: 'after-create' }));
+      await untilHeld();
+      const first = await sweepReservations(sweepDeps(NOW + STALE_MS + 1));
+      await slow;
+
+      // Act
+      const second = await sweepReservations(sweepDeps(NOW + 2 * STALE_MS + 2));
+
+      // Assess
+      const items = await readMonth(world.dynamo, world.tableName, MONTH);
+      expect(first).toMatchObject({ released: 0, awaiting: 1 });
+      expect(second).toEqual({ issued: 1, released: 0, closed: 0, deferred: 0, awaiting: 0 });
+      expect(world.emulator.invalidations(SITE)).toHaveLength(1);
+      expect(counted(items)).toBe(issued());
+    });
+
+    it('looks afresh once a retry has claimed it between the two looks', async () => {
+      // Prepare: an orphan, a first look, then a retry claims it (and dies holding it).
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('claimed', 4) });
+      await collectBatch(records, depsFor({ crashAt: 'after-reserve' }));
+      const first = await sweepReservations(sweepDeps(NOW + STALE_MS + 1));
+      const { ledger } = sweepDeps(NOW + STALE_MS + 5);
+      const [open] = await ledger.openReservations(MONTH, NOW + STALE_MS + 5);
+      if (open?.entry === undefined) throw new Error('expected an open reservation, got none');
+      await ledger.claim(open.entry, { owner: 'retry', at: NOW + STALE_MS + 5, leaseMs: 30_000 });
+
+      // Act: a staleness after the first look, but not after the claim; then a staleness after the claim.
+      const early = await sweepReservations(sweepDeps(NOW + 2 * STALE_MS + 2));
+      const later = await sweepReservations(sweepDeps(NOW + 2 * STALE_MS + 6));
+
+      // Assess
+      expect(first).toMatchObject({ awaiting: 1 });
+      expect(early).toEqual({ issued: 0, released: 0, closed: 0, deferred: 0, awaiting: 0 });
+      expect(later).toEqual({ issued: 0, released: 0, closed: 0, deferred: 0, awaiting: 1 });
+      expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(open.entry.plan.paths.length);
     });
   });
 });

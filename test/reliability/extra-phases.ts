@@ -91,9 +91,10 @@ export async function playTwoDistributions(faults: FaultStack, scenario: Scenari
 
 /**
  * The slow create: the next CreateInvalidation is held `ms` while the clock passes the reservation
- * staleness and an empty batch runs the sweep, which releases what CloudFront does not hold yet; then
- * the request lands and its `markIssued` finds the entry released. Returns whether the sweep ran while
- * a create was held.
+ * staleness and an empty batch runs the sweep, whose first look does not find it in CloudFront yet; then
+ * the request lands. Its paths must stay counted meanwhile (the sweep used to release them, handing the
+ * cap to others, and the late create was counted again or not at all: soak seeds 35, 74, 121). Returns
+ * whether the sweep ran while a create was held.
  */
 export async function playSlowCreateSweep(faults: FaultStack, scenario: Scenario): Promise<boolean> {
   const ms = scenario.slowCreateSweepMs;

@@ -32,7 +32,7 @@ export const FAULT_KINDS = [
   'long hard-cap wait (days, then next month)',
   'InvalidArgument: refused paths isolated',
   'two distributions: one failed',
-  'sweep released a slow create',
+  'sweep looked during a slow create',
 ] as const;
 
 /** Soaks this long must fire every kind. */
@@ -58,7 +58,7 @@ export function faultFigures(run: RunObservation): Record<string, number> {
   add('month crossed during faults', run.scenario.clock.kind === 'crossing' ? 1 : 0);
   add('long hard-cap wait (days, then next month)', (run.longWait?.waiting.size ?? 0) > 0 ? 1 : 0);
   add('InvalidArgument: refused paths isolated', run.refusedPaths);
-  add('sweep released a slow create', run.sweptDuringSlowCreate);
+  add('sweep looked during a slow create', run.sweptDuringSlowCreate);
   for (const line of run.logs) {
     const reason = String(line.extra.reason ?? '');
     if (line.message === 'reservation moved to the month it is issued in') add('reservation moved into the next month');

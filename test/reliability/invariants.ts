@@ -43,7 +43,10 @@ export interface RunObservation {
   /** Child collector processes killed with SIGKILL mid-batch. */
   readonly processKills: number;
   readonly quotaFilled: boolean;
-  /** Reservations the sweep released while a CreateInvalidation was held (the slow-create fault). */
+  /**
+   * First looks the sweep took while a CreateInvalidation was held (the slow-create fault): the
+   * reservation stays counted until the create lands or a second look a staleness later.
+   */
   readonly sweptDuringSlowCreate: number;
   readonly deferred: number;
   /** Paths CloudFront refused (InvalidArgument) that bad-path isolation re-planned. */

@@ -143,7 +143,9 @@ export async function runScenario(
   }
   const slowSwept = await slow;
   const sweptDuringSlow = slowSwept
-    ? stack.logs.slice(sweptBefore).filter((line) => line.message === 'stale reservation released').length
+    ? stack.logs
+        .slice(sweptBefore)
+        .filter((line) => line.message === 'stale reservation not found in CloudFront, looking again later').length
     : 0;
   await two;
   stack.emulator.faults.clear();
