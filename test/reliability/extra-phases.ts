@@ -96,17 +96,31 @@ export async function playTwoDistributions(faults: FaultStack, scenario: Scenari
  * cap to others, and the late create was counted again or not at all: soak seeds 35, 74, 121). Returns
  * whether the sweep ran while a create was held.
  */
-export async function playSlowCreateSweep(faults: FaultStack, scenario: Scenario): Promise<boolean> {
-  const ms = scenario.slowCreateSweepMs;
-  if (ms === null) return false;
+export async function playSlowCreateSweep(faults: FaultStack, scenario: Scenario): Promise<SlowCreate> {
+  const none = { looked: false, releasedFirst: false };
+  if (scenario.slowCreateSweepMs === null) return none;
+  // Two looks take two sweeps: the request is held long enough for both on a loaded machine.
+  const ms = scenario.slowCreateSweepMs + (scenario.slowCreateLooks - 1) * SECOND_LOOK_HOLD_MS;
   const { emulator } = faults.stack;
-  if (!(await until(() => emulator.faults.pending() === 0, 5000))) return false;
+  if (!(await until(() => emulator.faults.pending() === 0, 5000))) return none;
   emulator.faults.next('CreateInvalidation', { kind: 'latency', ms });
-  if (!(await until(() => emulator.faults.pending() === 0, 10_000))) return false;
-  faults.setTime(faults.now() + (FAULT_STACK_POLICY.staleReservationSeconds + 2) * 1000);
-  await faults.stack.invoke({ Records: [] }).catch(() => undefined);
-  return true;
+  if (!(await until(() => emulator.faults.pending() === 0, 10_000))) return none;
+  const heldAt = Date.now();
+  for (let look = 1; look <= scenario.slowCreateLooks; look++) {
+    faults.setTime(faults.now() + (FAULT_STACK_POLICY.staleReservationSeconds + 2) * 1000);
+    await faults.stack.invoke({ Records: [] }).catch(() => undefined);
+  }
+  return { looked: true, releasedFirst: scenario.slowCreateLooks === 2 && Date.now() - heldAt < ms };
 }
+
+/** What the slow create did: whether the sweep looked while it was held, and swept twice before it landed. */
+export interface SlowCreate {
+  readonly looked: boolean;
+  readonly releasedFirst: boolean;
+}
+
+/** Extra hold of a create that must outlast two sweeps. */
+const SECOND_LOOK_HOLD_MS = 4000;
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
   for (let waited = 0; waited < timeoutMs; waited += 50) {

@@ -33,6 +33,7 @@ export const FAULT_KINDS = [
   'InvalidArgument: refused paths isolated',
   'two distributions: one failed',
   'sweep looked during a slow create',
+  'create landed after the sweep released it',
 ] as const;
 
 /** Soaks this long must fire every kind. */
@@ -59,6 +60,7 @@ export function faultFigures(run: RunObservation): Record<string, number> {
   add('long hard-cap wait (days, then next month)', (run.longWait?.waiting.size ?? 0) > 0 ? 1 : 0);
   add('InvalidArgument: refused paths isolated', run.refusedPaths);
   add('sweep looked during a slow create', run.sweptDuringSlowCreate);
+  add('create landed after the sweep released it', run.releasedBeforeLanding);
   for (const line of run.logs) {
     const reason = String(line.extra.reason ?? '');
     if (line.message === 'reservation moved to the month it is issued in') add('reservation moved into the next month');

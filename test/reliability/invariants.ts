@@ -48,6 +48,11 @@ export interface RunObservation {
    * reservation stays counted until the create lands or a second look a staleness later.
    */
   readonly sweptDuringSlowCreate: number;
+  /**
+   * Reservations the sweep released (two looks) while a create was still held: the create lands on a
+   * released entry and must be counted again.
+   */
+  readonly releasedBeforeLanding: number;
   readonly deferred: number;
   /** Paths CloudFront refused (InvalidArgument) that bad-path isolation re-planned. */
   readonly refusedPaths: number;

@@ -10,6 +10,7 @@ import {
   playLongWait,
   playSlowCreateSweep,
   playTwoDistributions,
+  type SlowCreate,
 } from './extra-phases.ts';
 import { applyOps, type DirectRun, fillQuota, sendDuplicates, sendPoison, startDirect } from './fault-actions.ts';
 import type { FaultStack } from './fault-stack.ts';
@@ -123,7 +124,7 @@ export async function runScenario(
   const two = playTwoDistributions(faults, scenario);
   const poisonIds = new Map<string, Scenario['poison'][number]>();
   let direct: Promise<DirectRun | null> = Promise.resolve(null);
-  let slow: Promise<boolean> = Promise.resolve(false);
+  let slow: Promise<SlowCreate> = Promise.resolve({ looked: false, releasedFirst: false });
   let sweptBefore = 0;
   for (const [index, burst] of scenario.bursts.entries()) {
     await sleep(burst.delayMs);
@@ -141,8 +142,8 @@ export async function runScenario(
   for (let waited = 0; stack.emulator.faults.pending() > 0 && waited < QUEUED_FAULT_WAIT_MS; waited += 100) {
     await sleep(100);
   }
-  const slowSwept = await slow;
-  const sweptDuringSlow = slowSwept
+  const slowCreate = await slow;
+  const sweptDuringSlow = slowCreate.looked
     ? stack.logs
         .slice(sweptBefore)
         .filter((line) => line.message === 'stale reservation not found in CloudFront, looking again later').length
@@ -198,6 +199,9 @@ export async function runScenario(
     processKills: faults.child.kills() - killsBefore,
     quotaFilled: filled,
     sweptDuringSlowCreate: sweptDuringSlow,
+    releasedBeforeLanding: slowCreate.releasedFirst
+      ? stack.logs.slice(sweptBefore).filter((line) => line.message === 'stale reservation released').length
+      : 0,
     deferred: (stack.metrics.get('Deferred') ?? 0) - deferredBefore,
     refusedPaths: (stack.metrics.get('RefusedPaths') ?? 0) - refusedBefore,
     notifications: stack.bridge.delivered() - deliveredStart,
