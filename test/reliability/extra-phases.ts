@@ -119,8 +119,12 @@ export interface SlowCreate {
   readonly releasedFirst: boolean;
 }
 
-/** Extra hold of a create that must outlast two sweeps. */
-const SECOND_LOOK_HOLD_MS = 4000;
+/**
+ * Extra hold of a create that must outlast two sweeps: two empty invocations took 10.5 s at load 12
+ * (2026-12-02). A retry of the unit's messages may still claim it between the looks (its lease ran out
+ * with the clock), which voids the first look: then nothing is released early, and the kind does not fire.
+ */
+const SECOND_LOOK_HOLD_MS = 20_000;
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
   for (let waited = 0; waited < timeoutMs; waited += 50) {
