@@ -229,7 +229,14 @@ describe('monthly report', () => {
         days: [],
         ledger: [],
         savings: {
-          total: { newKeys: 0, newKeyPathsAvoided: 0, listRequests: 0, inventoryPlans: 0, inventoryPathsSaved: 0 },
+          total: {
+            newKeys: 0,
+            newKeyPathsAvoided: 0,
+            listRequests: 0,
+            getRequests: 0,
+            inventoryPlans: 0,
+            inventoryPathsSaved: 0,
+          },
           distributions: [],
         },
       });
