@@ -1,3 +1,5 @@
+import type { S3RequestCount } from '../app/new-keys.ts';
+
 /** Base class for failures talking to an AWS service. `retryable` tells the handler what to do. */
 export class AdapterError extends Error {
   override name = 'AdapterError';
@@ -55,4 +57,11 @@ export class InventoryError extends AdapterError {
 /** Reading the evidence that keys are new (bucket versions, error-caching TTL) failed. */
 export class NewKeyEvidenceError extends AdapterError {
   override name = 'NewKeyEvidenceError';
+  /** S3 requests made before the failure, by price tier (billed all the same; none for CloudFront). */
+  readonly requests: S3RequestCount;
+
+  constructor(message: string, options: { retryable: boolean; requests?: S3RequestCount; cause?: unknown }) {
+    super(message, options);
+    this.requests = options.requests ?? { list: 0, get: 0 };
+  }
 }

@@ -1,5 +1,5 @@
 import { GetBucketVersioningCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { VersionHistoryReader } from '../app/new-keys.ts';
+import type { S3RequestCount, VersionHistories, VersionHistoryReader } from '../app/new-keys.ts';
 import type { KeyHistory } from '../domain/new-keys.ts';
 import { NewKeyEvidenceError } from './errors.ts';
 
@@ -18,6 +18,8 @@ export interface S3VersionHistoryOptions {
  * The keys are listed per folder (ListObjectVersions with the folder as prefix and `/` as delimiter,
  * paginated), so a deploy of many files costs one call per folder and page, never one per key, and
  * no sub-folder is listed. Folders past the request cap are left out: their keys stay must.
+ * Every call made is counted for the report: each ListObjectVersions page is a LIST-tier request and
+ * GetBucketVersioning a GET-tier one (https://aws.amazon.com/s3/pricing/), also when S3 fails.
  * Needs s3:GetBucketVersioning and s3:ListBucketVersions on the bucket.
  */
 export class S3VersionHistory implements VersionHistoryReader {
@@ -30,8 +32,18 @@ export class S3VersionHistory implements VersionHistoryReader {
     this.#options = options;
   }
 
-  async histories(bucket: string, keys: readonly string[]): Promise<ReadonlyMap<string, KeyHistory> | undefined> {
-    if (!(await this.#isVersioned(bucket))) return undefined;
+  async histories(bucket: string, keys: readonly string[]): Promise<VersionHistories> {
+    const requests = { list: 0, get: 0 };
+    const histories = await this.#read(bucket, keys, requests);
+    return { histories, requests };
+  }
+
+  async #read(
+    bucket: string,
+    keys: readonly string[],
+    requests: { list: number; get: number },
+  ): Promise<ReadonlyMap<string, KeyHistory> | undefined> {
+    if (!(await this.#isVersioned(bucket, requests))) return undefined;
     const byFolder = new Map<string, Set<string>>();
     for (const key of keys) {
       const folder = key.slice(0, key.lastIndexOf('/') + 1);
@@ -40,15 +52,14 @@ export class S3VersionHistory implements VersionHistoryReader {
       byFolder.set(folder, set);
     }
     const found = new Map<string, { versions: number; deleteMarkers: number }>();
-    let requests = 0;
     for (const [folder, wanted] of [...byFolder].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const counts = new Map<string, { versions: number; deleteMarkers: number }>();
       for (const key of wanted) counts.set(key, { versions: 0, deleteMarkers: 0 });
       let marker: { KeyMarker?: string; VersionIdMarker?: string } = {};
       let complete = false;
-      while (requests < this.#options.maxRequests) {
-        requests++;
-        const page = await evidence('ListObjectVersions', bucket, () =>
+      while (requests.list < this.#options.maxRequests) {
+        requests.list++;
+        const page = await evidence('ListObjectVersions', bucket, requests, () =>
           this.#client.send(
             new ListObjectVersionsCommand({ Bucket: bucket, Prefix: folder, Delimiter: '/', ...marker }),
           ),
@@ -76,11 +87,12 @@ export class S3VersionHistory implements VersionHistoryReader {
     return found;
   }
 
-  async #isVersioned(bucket: string): Promise<boolean> {
+  async #isVersioned(bucket: string, requests: { list: number; get: number }): Promise<boolean> {
     const now = this.#options.now();
     const cached = this.#versioning.get(bucket);
     if (cached !== undefined && now - cached.at < this.#options.versioningCacheMs) return cached.enabled;
-    const answer = await evidence('GetBucketVersioning', bucket, () =>
+    requests.get++;
+    const answer = await evidence('GetBucketVersioning', bucket, requests, () =>
       this.#client.send(new GetBucketVersioningCommand({ Bucket: bucket })),
     );
     const enabled = answer.Status === 'Enabled';
@@ -89,11 +101,21 @@ export class S3VersionHistory implements VersionHistoryReader {
   }
 }
 
-async function evidence<T>(action: string, bucket: string, call: () => Promise<T>): Promise<T> {
+/** Runs an S3 call; a failure says which call on which bucket, and the requests made so far (counted first). */
+async function evidence<T>(
+  action: string,
+  bucket: string,
+  requests: S3RequestCount,
+  call: () => Promise<T>,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
     const name = error instanceof Error ? error.name : 'UnknownError';
-    throw new NewKeyEvidenceError(`${action} on s3://${bucket} failed: ${name}`, { retryable: true, cause: error });
+    throw new NewKeyEvidenceError(`${action} on s3://${bucket} failed: ${name}`, {
+      retryable: true,
+      requests: { ...requests },
+      cause: error,
+    });
   }
 }

@@ -11,8 +11,10 @@ export interface BatchFacts {
   readonly newKeys: number;
   /** Their paths (free: no cover needed). */
   readonly free: readonly string[];
-  /** LIST requests its inventory took. */
+  /** S3 LIST requests its inventory and new-key evidence took (ListObjectsV2, ListObjectVersions pages). */
   readonly listRequests: number;
+  /** S3 GET-tier requests its new-key evidence took (GetBucketVersioning); absent: none. */
+  readonly getRequests?: number;
 }
 
 /** How a distribution's batch ended, for the month's counters. */
@@ -52,8 +54,8 @@ export function planWithFigures(
 
 /**
  * One distribution's batch as the month's savings counters see it: plans through {@link plan} (so the
- * figures of the plan that went out are known) and adds them once the batch ends. Listings are billed
- * however it ends; new keys count once it was handled (issued, or waiting in the pending set: their
+ * figures of the plan that went out are known) and adds them once the batch ends. S3 requests (the
+ * inventory listing and the new-key evidence) are billed however it ends; new keys count once it was handled (issued, or waiting in the pending set: their
  * paths never need one, so all of them are avoided), not when it failed (the records come back).
  */
 export class BatchSavings {
@@ -92,14 +94,14 @@ export class BatchSavings {
   }
 
   #deltaOf(end: BatchEnd): SavingsDelta {
-    const listRequests = this.#facts.listRequests;
-    if (end === 'failed') return { listRequests };
+    const billed = { listRequests: this.#facts.listRequests, getRequests: this.#facts.getRequests ?? 0 };
+    if (end === 'failed') return billed;
     const newKeys = this.#facts.newKeys;
     const figures = end === 'issued' ? this.#last : undefined;
-    if (figures === undefined) return { listRequests, newKeys, newKeyPathsAvoided: new Set(this.#facts.free).size };
+    if (figures === undefined) return { ...billed, newKeys, newKeyPathsAvoided: new Set(this.#facts.free).size };
     const saved = figures.inventoryPathsSaved;
     return {
-      listRequests,
+      ...billed,
       newKeys,
       newKeyPathsAvoided: figures.newKeyPathsAvoided,
       ...(saved === null ? {} : { inventoryPlans: 1, inventoryPathsSaved: saved }),

@@ -148,9 +148,15 @@ export async function collectBatch(
 
 async function processGroup(group: DistributionGroup, changes: readonly S3Change[], deps: CollectorDeps) {
   const { inventory, requests } = await loadInventory(group, deps);
-  const { changed, free, newKeys } = await splitNewKeys(group, changes, deps);
+  const { changed, free, newKeys, requests: evidence } = await splitNewKeys(group, changes, deps);
   deps.metrics.count('NewKeysFree', newKeys);
-  const savings = new BatchSavings(group.distributionId, { newKeys, free, listRequests: requests });
+  // Every S3 request the batch made is billed: the inventory's and the evidence's LIST pages alike.
+  const savings = new BatchSavings(group.distributionId, {
+    newKeys,
+    free,
+    listRequests: requests + evidence.list,
+    getRequests: evidence.get,
+  });
   let end: BatchEnd = 'failed';
   try {
     end =

@@ -3,14 +3,32 @@ import type { DistributionGroup } from '../domain/group-changes.ts';
 import { type CreatedKey, findNewKeys, type KeyHistory } from '../domain/new-keys.ts';
 import { type RouteTable, routeChange } from '../domain/routes.ts';
 
+/**
+ * S3 requests made, by price tier: `list` at the LIST tier (ListObjectsV2, ListObjectVersions), `get` at
+ * the GET tier ("GET, SELECT, and all other requests": GetBucketVersioning). https://aws.amazon.com/s3/pricing/
+ */
+export interface S3RequestCount {
+  readonly list: number;
+  readonly get: number;
+}
+
+/** The histories of some keys, and the S3 requests it took to read them. */
+export interface VersionHistories {
+  /** `undefined` when the bucket's versioning is not `Enabled`. */
+  readonly histories: ReadonlyMap<string, KeyHistory> | undefined;
+  /** ListObjectVersions pages and GetBucketVersioning calls made (a cached versioning status costs none). */
+  readonly requests: S3RequestCount;
+}
+
 /** Version histories of keys in a versioned bucket (ListObjectVersions). */
 export interface VersionHistoryReader {
   /**
-   * The histories of `keys`, or `undefined` when the bucket's versioning is not `Enabled`. A key whose
-   * listing was not complete (over the request cap) is left out of the map: it stays must.
-   * @throws when S3 fails (the caller then treats every key as must)
+   * The histories of `keys`, or none when the bucket's versioning is not `Enabled`. A key whose listing
+   * was not complete (over the request cap) is left out of the map: it stays must.
+   * @throws when S3 fails (the caller then treats every key as must); a `requests` property of the
+   *   error ({@link S3RequestCount}) says what was made before, billed all the same
    */
-  histories(bucket: string, keys: readonly string[]): Promise<ReadonlyMap<string, KeyHistory> | undefined>;
+  histories(bucket: string, keys: readonly string[]): Promise<VersionHistories>;
 }
 
 /** The error-caching TTL of a distribution (GetDistribution: CustomErrorResponses). */
@@ -33,13 +51,15 @@ export interface NewKeyDeps {
   readonly log: { warn(message: string, fields: Record<string, unknown>): void };
 }
 
-/** A group's paths split by kind, and how many changed keys were new. */
+/** A group's paths split by kind, how many changed keys were new, and what the evidence cost. */
 export interface SplitPaths {
   /** Paths to cover (modified or deleted keys, and created keys without evidence). */
   readonly changed: string[];
   /** Paths of new keys only: no cover needed, never collateral. */
   readonly free: string[];
   readonly newKeys: number;
+  /** S3 requests made for the evidence, also when it failed (billed all the same). */
+  readonly requests: S3RequestCount;
 }
 
 /**
@@ -56,14 +76,16 @@ export async function splitNewKeys(
   changes: readonly S3Change[],
   deps: NewKeyDeps,
 ): Promise<SplitPaths> {
-  const all = { changed: [...group.paths], free: [], newKeys: 0 };
+  const tally = { list: 0, get: 0 };
+  const all = { changed: [...group.paths], free: [], newKeys: 0, requests: tally };
   if (deps.newKeys === undefined) return all;
   const created = createdKeysByBucket(group, changes);
   if (created.size === 0) return all;
   let fresh: Map<string, Set<string>>;
   try {
-    fresh = await findNewKeysByBucket(group.distributionId, created, { ...deps, newKeys: deps.newKeys });
+    fresh = await findNewKeysByBucket(group.distributionId, created, { ...deps, newKeys: deps.newKeys }, tally);
   } catch (error) {
+    addRequests(tally, (error as { requests?: unknown }).requests);
     deps.log.warn('new-key evidence failed, covering every change', {
       distributionId: group.distributionId,
       error: (error as Error).name,
@@ -85,7 +107,14 @@ export async function splitNewKeys(
   }
   const free = [...freePaths].filter((path) => !mustPaths.has(path));
   const freeSet = new Set(free);
-  return { changed: all.changed.filter((path) => !freeSet.has(path)), free, newKeys };
+  return { changed: all.changed.filter((path) => !freeSet.has(path)), free, newKeys, requests: tally };
+}
+
+/** Adds a request count (from a result, or the `requests` of an error when it has one) to `tally`. */
+function addRequests(tally: { list: number; get: number }, made: unknown): void {
+  const count = made as Partial<S3RequestCount> | undefined;
+  if (typeof count?.list === 'number') tally.list += count.list;
+  if (typeof count?.get === 'number') tally.get += count.get;
 }
 
 /** Per bucket, the group's keys whose every change was a creation, with the latest creation time. */
@@ -125,6 +154,7 @@ async function findNewKeysByBucket(
   distributionId: string,
   created: Map<string, CreatedKey[]>,
   deps: NewKeyDeps & { readonly newKeys: NewKeySources },
+  tally: { list: number; get: number },
 ): Promise<Map<string, Set<string>>> {
   const sources = deps.newKeys;
   const now = deps.now();
@@ -135,10 +165,11 @@ async function findNewKeysByBucket(
     // Keys too young for the TTL are must whatever their history: no listing needed for them.
     const old = keys.filter((entry) => entry.createdAt !== undefined && now - entry.createdAt >= errorCachingMs);
     if (old.length === 0) continue;
-    const histories = await sources.versions.histories(
+    const { histories, requests } = await sources.versions.histories(
       bucket,
       old.map((entry) => entry.key),
     );
+    addRequests(tally, requests);
     found.set(bucket, findNewKeys(old, { histories, errorCachingMs, now }));
   }
   return found;

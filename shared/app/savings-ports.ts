@@ -11,7 +11,10 @@ export interface PlanFigures {
   readonly freePaths: number;
   /** Free paths no path of the plan matches: what covering every change would have added. */
   readonly newKeyPathsAvoided: number;
-  /** S3 LIST requests made for this batch's inventory (0: none, or from the cache). */
+  /**
+   * S3 LIST requests made for this batch: its inventory (ListObjectsV2) and its new-key evidence
+   * (ListObjectVersions pages); 0: none, or from the cache.
+   */
   readonly listRequests: number;
   /** min(changed paths, k) minus the plan's paths; null when planned without an inventory. */
   readonly inventoryPathsSaved: number | null;
@@ -22,6 +25,8 @@ export interface SavingsDelta {
   readonly newKeys?: number;
   readonly newKeyPathsAvoided?: number;
   readonly listRequests?: number;
+  /** S3 GET-tier requests (GetBucketVersioning, when not cached). */
+  readonly getRequests?: number;
   /** Batches issued with an inventory (what `inventoryPathsSaved` is summed over). */
   readonly inventoryPlans?: number;
   readonly inventoryPathsSaved?: number;

@@ -23,15 +23,28 @@ export const PRICE_PER_PATH_USD = 0.005;
 export const S3_LIST_PRICE_PER_1000_USD = 0.005;
 
 /**
- * What `requests` S3 LIST requests cost, in US dollars (not rounded: a batch's listing costs
- * fractions of a cent).
- *
- * @param requests - LIST requests made
- * @throws InvalidCountError when the count is negative, fractional or not a number
+ * S3 GET-tier requests ("GET, SELECT, and all other requests": GetBucketVersioning here) on S3 Standard:
+ * $0.0004 per 1,000 in us-east-1 and most regions (same page).
  */
-export function listCostUsd(requests: number): number {
-  requireCount('requests', requests);
-  return (requests * S3_LIST_PRICE_PER_1000_USD) / 1000;
+export const S3_GET_PRICE_PER_1000_USD = 0.0004;
+
+/** Both prices in ten-millionths of a dollar per request ($0.000005 = 50, $0.0000004 = 4). */
+const UNITS_PER_USD = 10_000_000;
+const LIST_PRICE_UNITS = Math.round((S3_LIST_PRICE_PER_1000_USD / 1000) * UNITS_PER_USD);
+const GET_PRICE_UNITS = Math.round((S3_GET_PRICE_PER_1000_USD / 1000) * UNITS_PER_USD);
+
+/**
+ * What S3 requests cost, in US dollars (not rounded to cents: a batch's listing costs fractions of a
+ * cent), counted in whole ten-millionths of a dollar so the sum carries no float noise.
+ *
+ * @param listRequests - LIST-tier requests made
+ * @param getRequests - GET-tier requests made (default 0)
+ * @throws InvalidCountError when a count is negative, fractional or not a number
+ */
+export function s3RequestsCostUsd(listRequests: number, getRequests = 0): number {
+  requireCount('listRequests', listRequests);
+  requireCount('getRequests', getRequests);
+  return (listRequests * LIST_PRICE_UNITS + getRequests * GET_PRICE_UNITS) / UNITS_PER_USD;
 }
 
 /** The same price in tenths of a cent, the unit the arithmetic uses. */

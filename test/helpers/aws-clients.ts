@@ -40,3 +40,22 @@ export function createCloudFrontClient(endpoint: string): CloudFrontClient {
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/**
+ * Counts the commands a client sends, by name (`ListObjectVersionsCommand`: 2), at the client itself:
+ * one per `send`, the way S3 bills a request, whatever the code that sends them counts.
+ *
+ * @param client - any SDK v3 client (its middleware stack gets one counting step)
+ */
+export function countCommands(client: { middlewareStack: S3Client['middlewareStack'] }): Map<string, number> {
+  const counts = new Map<string, number>();
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      const name = String(context.commandName);
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommandsForTests' },
+  );
+  return counts;
+}

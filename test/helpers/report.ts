@@ -175,12 +175,27 @@ export function buildSampleSavings(): NonNullable<MonthlyReportInput['savings']>
     newKeys: 300,
     newKeyPathsAvoided: 250,
     listRequests: 1200,
+    getRequests: 5,
     inventoryPlans: 4,
     inventoryPathsSaved: 900,
   };
-  const docs = { newKeys: 20, newKeyPathsAvoided: 12, listRequests: 34, inventoryPlans: 2, inventoryPathsSaved: 60 };
+  const docs = {
+    newKeys: 20,
+    newKeyPathsAvoided: 12,
+    listRequests: 34,
+    getRequests: 0,
+    inventoryPlans: 2,
+    inventoryPathsSaved: 60,
+  };
   return {
-    total: { newKeys: 320, newKeyPathsAvoided: 262, listRequests: 1234, inventoryPlans: 6, inventoryPathsSaved: 960 },
+    total: {
+      newKeys: 320,
+      newKeyPathsAvoided: 262,
+      listRequests: 1234,
+      getRequests: 5,
+      inventoryPlans: 6,
+      inventoryPathsSaved: 960,
+    },
     distributions: [
       { distributionId: 'E2DOCS0000000B', counters: docs },
       { distributionId: 'E1SITE0000000A', counters: site },

@@ -25,7 +25,8 @@ const VERSIONS: VersionHistoryReader = {
       'about.html': { versions: 2, deleteMarkers: 0 },
       'old.html': { versions: 1, deleteMarkers: 1 },
     };
-    return new Map(keys.flatMap((key) => (known[key] === undefined ? [] : [[key, known[key]] as const])));
+    const histories = new Map(keys.flatMap((key) => (known[key] === undefined ? [] : [[key, known[key]] as const])));
+    return { histories, requests: { list: 1, get: 0 } };
   },
 };
 

@@ -19,9 +19,23 @@ const MONTH = '2026-11';
 const PLANNED_AT = Date.parse(CREATED) + 60_000;
 const ICONS = Array.from({ length: 12 }, (_, i) => `icons/arrow-${String(i).padStart(2, '0')}.svg`);
 
-/** Every key has exactly one version (no local server has bucket versioning; the adapter has its own tests). */
+/**
+ * Every key has exactly one version, in memory, and no S3 request (the real reader on the local S3's
+ * versioning, and what its requests cost: "counts every S3 request the evidence made" below).
+ */
 const ONE_VERSION_EACH: VersionHistoryReader = {
-  histories: async (_bucket, keys) => new Map(keys.map((key) => [key, { versions: 1, deleteMarkers: 0 }] as const)),
+  histories: async (_bucket, keys) => ({
+    histories: new Map(keys.map((key) => [key, { versions: 1, deleteMarkers: 0 }] as const)),
+    requests: { list: 0, get: 0 },
+  }),
+};
+
+/** index.html is new, about.html is not (two versions); no S3 request. */
+const ABOUT_MODIFIED: VersionHistoryReader = {
+  histories: async (_bucket, keys) => ({
+    histories: new Map(keys.map((key) => [key, { versions: key === 'about.html' ? 2 : 1, deleteMarkers: 0 }] as const)),
+    requests: { list: 0, get: 0 },
+  }),
 };
 
 function batchOf(keys: readonly string[], messageId: string) {
@@ -110,6 +124,7 @@ describe('collectBatch savings accounting', () => {
       newKeys: 3,
       newKeyPathsAvoided: 3,
       listRequests: 1,
+      getRequests: 0,
       inventoryPlans: 0,
       inventoryPathsSaved: 0,
     });
@@ -121,11 +136,10 @@ describe('collectBatch savings accounting', () => {
     world.emulator.faults.next('CreateInvalidation', { kind: 'throttle' });
     const keys = ['index.html', 'about.html'];
     const deps = depsOf({ newKeys: true });
-    const versions: VersionHistoryReader = {
-      histories: async (_bucket, asked) =>
-        new Map(asked.map((key) => [key, { versions: key === 'about.html' ? 2 : 1, deleteMarkers: 0 }] as const)),
+    const withVersions = {
+      ...deps,
+      newKeys: { ...deps.newKeys, versions: ABOUT_MODIFIED } as NonNullable<typeof deps.newKeys>,
     };
-    const withVersions = { ...deps, newKeys: { ...deps.newKeys, versions } as NonNullable<typeof deps.newKeys> };
     // Act
     const failed = await collectBatch(batchOf(keys, 'm-retry'), withVersions);
     const afterFailure = await savingsItem('SAVINGS#TOTAL');
@@ -141,14 +155,10 @@ describe('collectBatch savings accounting', () => {
   it('records on the entry how many changed keys were new and left free beside a modified one', async () => {
     // Prepare: index.html is new, about.html is not (two versions)
     const deps = depsOf({ newKeys: true });
-    const versions: VersionHistoryReader = {
-      histories: async (_bucket, keys) =>
-        new Map(keys.map((key) => [key, { versions: key === 'about.html' ? 2 : 1, deleteMarkers: 0 }] as const)),
-    };
     // Act
     await collectBatch(batchOf(['index.html', 'about.html'], 'm-mixed'), {
       ...deps,
-      newKeys: { ...deps.newKeys, versions } as NonNullable<typeof deps.newKeys>,
+      newKeys: { ...deps.newKeys, versions: ABOUT_MODIFIED } as NonNullable<typeof deps.newKeys>,
     });
     // Assess: index.html serves / and /index.html, both free and left uncovered
     const [invalidation] = world.emulator.invalidations(SITE);

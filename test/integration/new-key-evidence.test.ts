@@ -79,9 +79,10 @@ describe('S3VersionHistory', () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'assets/app.js', Body: 'x' }));
     const reader = new S3VersionHistory(s3, { maxRequests: 5, versioningCacheMs: 60_000, now: Date.now });
     // Act
-    const histories = await reader.histories(bucket, ['assets/app.js']);
-    // Assess
+    const { histories, requests } = await reader.histories(bucket, ['assets/app.js']);
+    // Assess: the versioning check is the only request (GET tier)
     expect(histories).toBeUndefined();
+    expect(requests).toEqual({ list: 0, get: 1 });
   });
 
   it('counts versions and delete markers of a versioned bucket, folder by folder', async () => {
@@ -98,8 +99,9 @@ describe('S3VersionHistory', () => {
     await put('old.html');
     const reader = new S3VersionHistory(s3, { maxRequests: 5, versioningCacheMs: 60_000, now: Date.now });
     // Act
-    const histories = await reader.histories(bucket, ['assets/app.1a2b.js', 'about.html', 'old.html']);
-    // Assess
+    const { histories, requests } = await reader.histories(bucket, ['assets/app.1a2b.js', 'about.html', 'old.html']);
+    // Assess: one ListObjectVersions page per folder ('' and assets/)
+    expect(requests).toEqual({ list: 2, get: 1 });
     expect(Object.fromEntries(histories ?? [])).toEqual({
       'assets/app.1a2b.js': { versions: 1, deleteMarkers: 0 },
       'about.html': { versions: 2, deleteMarkers: 0 },

@@ -21,7 +21,7 @@ import { LEDGER_STATUS, type LedgerEntry } from '../../shared/app/ports.ts';
 import { EXIT } from '../../shared/cli/exit-codes.ts';
 import { runReport } from '../../shared/cli/report.ts';
 import { monthBounds } from '../../shared/domain/month.ts';
-import { buildMonthlyReport, type MonthlyReport } from '../../shared/domain/report/index.ts';
+import { buildMonthlyReport, type MonthlyReport, NO_SAVINGS } from '../../shared/domain/report/index.ts';
 import { callerReferenceOf } from '../../shared/domain/unit-of-work.ts';
 import { type CloudFrontEmulator, startCloudFrontEmulator } from '../../shared/local/cloudfront-emulator/index.ts';
 import {
@@ -229,7 +229,7 @@ describe('monthly report', () => {
         days: [],
         ledger: [],
         savings: {
-          total: { newKeys: 0, newKeyPathsAvoided: 0, listRequests: 0, inventoryPlans: 0, inventoryPathsSaved: 0 },
+          total: NO_SAVINGS,
           distributions: [],
         },
       });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,7 @@ describe('runPlan', () => {
         '--event',
         '--config',
         '--inventory',
+        '--previous-inventory',
         '--max-paths',
         '--max-wildcards',
         '--index-document',
@@ -51,6 +52,27 @@ describe('runPlan', () => {
       ]) {
         expect(captured.stdout()).toContain(flag);
       }
+    });
+  });
+
+  describe('--json fields', () => {
+    it('names every field of a plan, new-key figures included, in --help and in the README', async () => {
+      // Prepare: a new key, so every figure is there
+      const files = { 'keys.txt': 'a.html\nb.html\n', 'all.txt': 'a.html\nb.html\n', 'before.txt': 'a.html\n' };
+      const help = captureIo();
+      await runPlan(['--help'], help.io);
+      const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+      const planBullet = readme.slice(readme.indexOf('- `invalidator plan'), readme.indexOf('- `invalidator report'));
+      // Act
+      const json = await planJson(
+        ['--changed', 'keys.txt', '--inventory', 'all.txt', '--previous-inventory', 'before.txt'],
+        files,
+      );
+      // Assess
+      const fields = [...Object.keys(json), ...Object.keys(json.plans[0])];
+      expect(json.plans[0]).toMatchObject({ newKeys: 1, free: 1, newKeyPathsAvoided: 1 });
+      expect(fields.filter((field) => !help.stdout().includes(`"${field}"`))).toEqual([]);
+      expect(fields.filter((field) => !planBullet.includes(`"${field}"`))).toEqual([]);
     });
   });
 

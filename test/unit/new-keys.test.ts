@@ -93,11 +93,14 @@ describe('splitNewKeys', () => {
     versions: {
       histories: async (_bucket: string, keys: readonly string[]) => {
         asked.push([...keys].sort());
-        return new Map([
-          ['assets/app.1a2b.js', history(1)],
-          ['docs/index.html', history(1)],
-          ['index.html', history(3)],
-        ]);
+        return {
+          histories: new Map([
+            ['assets/app.1a2b.js', history(1)],
+            ['docs/index.html', history(1)],
+            ['index.html', history(3)],
+          ]),
+          requests: { list: 3, get: 1 },
+        };
       },
     },
     errorCaching: { errorCachingMs: async () => 10 * SECOND },
@@ -113,6 +116,19 @@ describe('splitNewKeys', () => {
     expect(split.free.sort()).toEqual(['/assets/app.1a2b.js', '/docs/', '/docs/index.html']);
     expect(split.changed.sort()).toEqual(['/', '/gone.html', '/index.html']);
     expect(split.newKeys).toBe(2);
+    expect(split.requests).toEqual({ list: 3, get: 1 });
+  });
+
+  it('counts the S3 requests a failed listing made before it failed (billed all the same)', async () => {
+    // Prepare: the listing fails after two pages and the versioning check
+    if (group === undefined) throw new Error('expected a group');
+    const failure = Object.assign(new Error('SlowDown'), { requests: { list: 2, get: 1 } });
+    const failing = { ...newKeys, versions: { histories: () => Promise.reject(failure) } };
+    // Act
+    const split = await splitNewKeys(group, changes, { routes, newKeys: failing, now: () => T0 + 60 * SECOND, log });
+    // Assess
+    expect(split.free).toEqual([]);
+    expect(split.requests).toEqual({ list: 2, get: 1 });
   });
 
   it('covers everything when the evidence fails, or before the error-caching TTL', async () => {

@@ -8,6 +8,7 @@ import {
   formatUsd,
   monthCostUsd,
   PRICE_PER_PATH_USD,
+  s3RequestsCostUsd,
 } from '../../shared/domain/pricing.ts';
 
 describe('costOfPaths', () => {
@@ -102,6 +103,24 @@ describe('formatUsd', () => {
       const shown = [formatUsd(20), formatUsd(0.015), formatUsd(1234.5), formatUsd(0)];
       // Assess
       expect(shown).toEqual(['$20.00', '$0.015', '$1,234.50', '$0.00']);
+    });
+  });
+});
+
+describe('s3RequestsCostUsd', () => {
+  describe('for the requests behind the listings', () => {
+    it('prices LIST requests at $0.005 and GET-tier requests at $0.0004 per 1,000, with no float noise', () => {
+      // Act
+      const costs = [s3RequestsCostUsd(1234, 5), s3RequestsCostUsd(1), s3RequestsCostUsd(0, 1), s3RequestsCostUsd(0)];
+      // Assess
+      expect(costs).toEqual([0.006172, 0.000005, 0.0000004, 0]);
+      expect(String(costs[0])).toBe('0.006172');
+    });
+
+    it('rejects a count that is not a non-negative integer, naming it', () => {
+      // Act / Assess
+      expect(() => s3RequestsCostUsd(1, -1)).toThrow(InvalidCountError);
+      expect(() => s3RequestsCostUsd(0.5)).toThrow('listRequests: expected a non-negative integer');
     });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMonthlyReport, CSV_COLUMNS, csvField, renderCsv } from '../../shared/domain/report/index.ts';
-import { buildBusyInput, buildSampleInput } from '../helpers/report.ts';
+import { buildBusyInput, buildSampleInput, buildSampleSavings } from '../helpers/report.ts';
 
 /** A small RFC 4180 reader, so the test checks what a spreadsheet would see. */
 function parseCsv(text: string): string[][] {
@@ -70,6 +70,89 @@ describe('renderCsv', () => {
         cost_avoided_usd: '41.8',
         latency_median_ms: '60000',
       });
+    });
+  });
+
+  describe('the savings section', () => {
+    /** The rows as column -> cell records, keyed by scope and distribution. */
+    function rowsOf(text: string): Map<string, Record<string, string | undefined>> {
+      const rows = parseCsv(text).slice(1);
+      return new Map(
+        rows.map((row) => [
+          `${row[1]} ${row[2]}`,
+          Object.fromEntries(CSV_COLUMNS.map((column, index) => [column, row[index]])),
+        ]),
+      );
+    }
+
+    it('shows the paths new keys avoided and what the listings cost against the paths they saved', () => {
+      // Prepare: a third distribution recorded only new keys (nothing issued, so no path counters)
+      const savings = buildSampleSavings();
+      const newOnly = {
+        newKeys: 7,
+        newKeyPathsAvoided: 7,
+        listRequests: 3,
+        getRequests: 1,
+        inventoryPlans: 0,
+        inventoryPathsSaved: 0,
+      };
+      const input = buildSampleInput({
+        savings: {
+          ...savings,
+          distributions: [...savings.distributions, { distributionId: 'E3NEW00000000C', counters: newOnly }],
+        },
+      });
+      // Act
+      const text = renderCsv(buildMonthlyReport(input));
+      // Assess
+      const rows = rowsOf(text);
+      expect(rows.get('total ')).toMatchObject({
+        new_keys: '320',
+        new_key_paths_avoided: '262',
+        new_key_cost_avoided_usd: '1.31',
+        list_requests: '1234',
+        get_requests: '5',
+        list_cost_usd: '0.006172',
+        inventory_plans: '6',
+        inventory_paths_saved: '960',
+        inventory_cost_avoided_usd: '4.8',
+      });
+      expect(rows.get('distribution E1SITE0000000A')).toMatchObject({
+        paths: '1000',
+        new_keys: '300',
+        new_key_paths_avoided: '250',
+        new_key_cost_avoided_usd: '',
+        list_requests: '1200',
+        get_requests: '5',
+        list_cost_usd: '0.006002',
+        inventory_plans: '4',
+        inventory_paths_saved: '900',
+      });
+      expect(rows.get('distribution E3NEW00000000C')).toMatchObject({
+        paths: '',
+        cost_usd: '',
+        new_keys: '7',
+        new_key_paths_avoided: '7',
+        list_requests: '3',
+        get_requests: '1',
+        list_cost_usd: '0.0000154',
+      });
+      for (const row of parseCsv(text)) expect(row).toHaveLength(CSV_COLUMNS.length);
+    });
+
+    it('writes zeros on the total and distribution rows of a month without savings counters', () => {
+      // Act
+      const rows = rowsOf(renderCsv(buildMonthlyReport(buildSampleInput())));
+      // Assess
+      for (const key of ['total ', 'distribution E1SITE0000000A', 'distribution E2DOCS0000000B']) {
+        expect(rows.get(key)).toMatchObject({
+          new_keys: '0',
+          new_key_paths_avoided: '0',
+          list_requests: '0',
+          list_cost_usd: '0',
+        });
+      }
+      expect(rows.get('day ')).toMatchObject({ new_keys: '', list_requests: '' });
     });
   });
 

@@ -13,15 +13,13 @@ describe('buildMonthlyReport savings', () => {
   describe('a past month with 1,240 paths and savings counters', () => {
     it('prices the listings and what the avoided paths would have added to the bill', () => {
       // Act
-      const report = buildMonthlyReport(buildSampleInput({ savings: buildSampleSavings() }));
-      // Assess: 240 paths are billed already, so every avoided path is $0.005; 1,234 LIST requests $0.00617
+      const savings = buildSampleSavings();
+      const report = buildMonthlyReport(buildSampleInput({ savings }));
+      // Assess: 240 paths are billed already, so every avoided path is $0.005; 1,234 LIST requests
+      // $0.00617 and 5 GET-tier requests (GetBucketVersioning) $0.000002
       expect(report.savings.totals).toEqual({
-        newKeys: 320,
-        newKeyPathsAvoided: 262,
-        listRequests: 1234,
-        inventoryPlans: 6,
-        inventoryPathsSaved: 960,
-        listCostUsd: expect.closeTo(0.00617, 10),
+        ...savings.total,
+        listCostUsd: 0.006172,
         newKeyCostAvoidedUsd: expect.closeTo(1.31, 10),
         inventoryCostAvoidedUsd: expect.closeTo(4.8, 10),
       });
@@ -39,12 +37,14 @@ describe('buildMonthlyReport savings', () => {
       const html = renderHtml(report);
       // Assess
       expect(text).toContain('Paths avoided     new keys: 262 (320 new keys needed no path; $1.31 this month)');
-      expect(text).toContain('Listings          1,234 S3 LIST requests ($0.0062) saved 960 paths in 6 batches\n');
-      expect(text).toContain('                  ($4.80 this month)');
-      expect(text).toMatch(/^E1SITE0000000A +300 +250 +1,200 +\$0\.006 +4 +900$/m);
+      expect(text).toContain('Listings          1,234 S3 LIST requests and 5 GET requests ($0.0062) saved 960\n');
+      expect(text).toContain('                  paths in 6 batches ($4.80 this month)');
+      expect(text).toMatch(/^E1SITE0000000A +300 +250 +1,200 +5 +\$0\.006 +4 +900$/m);
+      expect(text).toMatch(/^E2DOCS0000000B +20 +12 +34 +0 +\$0\.00017 +2 +60$/m);
       expect(text.split('\n').every((line) => line.length <= 80)).toBe(true);
       expect(html).toContain('Paths avoided: new keys</div><div class="value">262</div>');
       expect(html).toContain('<h2>New keys and listings</h2>');
+      expect(html).toContain('1,234 S3 LIST requests and 5 GET requests saved 960 paths ($4.80)');
       expect(JSON.parse(renderJson(report)).savings.totals.newKeyPathsAvoided).toBe(262);
       expect(renderMarkdown(report)).toContain(
         '| Paths avoided | new keys: 262 (320 new keys needed no path; $1.31 this month) |',

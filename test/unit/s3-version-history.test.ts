@@ -5,6 +5,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { NewKeyEvidenceError } from '../../shared/adapters/errors.ts';
 import { S3VersionHistory } from '../../shared/adapters/s3-version-history.ts';
 
 /**
@@ -58,8 +59,14 @@ describe('S3VersionHistory', () => {
     const { client, calls } = versionedClient('Enabled', ENTRIES);
     const reader = new S3VersionHistory(client, { maxRequests: 10, versioningCacheMs: 60_000, now: () => 0 });
     // Act
-    const histories = await reader.histories('site', ['assets/a.js', 'assets/b.js', 'assets/c.js', 'index.html']);
-    // Assess
+    const { histories, requests } = await reader.histories('site', [
+      'assets/a.js',
+      'assets/b.js',
+      'assets/c.js',
+      'index.html',
+    ]);
+    // Assess: every page is a LIST request, the versioning check a GET-tier one
+    expect(requests).toEqual({ list: calls.length, get: 1 });
     expect(Object.fromEntries(histories ?? [])).toEqual({
       'assets/a.js': { versions: 1, deleteMarkers: 0 },
       'assets/b.js': { versions: 2, deleteMarkers: 0 },
@@ -79,9 +86,10 @@ describe('S3VersionHistory', () => {
     const { client } = versionedClient('Enabled', ENTRIES);
     const reader = new S3VersionHistory(client, { maxRequests: 2, versioningCacheMs: 60_000, now: () => 0 });
     // Act
-    const histories = await reader.histories('site', ['assets/a.js', 'index.html']);
+    const { histories, requests } = await reader.histories('site', ['assets/a.js', 'index.html']);
     // Assess: '' is listed first (1 call), then assets/ needs 3 pages but only 1 is left
     expect([...(histories?.keys() ?? [])]).toEqual(['index.html']);
+    expect(requests).toEqual({ list: 2, get: 1 });
   });
 
   it('answers undefined unless versioning is Enabled (a suspended bucket overwrites in place)', async () => {
@@ -94,7 +102,53 @@ describe('S3VersionHistory', () => {
       [suspended, never].map(({ client }) => new S3VersionHistory(client, options).histories('site', ['index.html'])),
     );
     // Assess
-    expect(answers).toEqual([undefined, undefined]);
+    expect(answers.map((answer) => answer.histories)).toEqual([undefined, undefined]);
+    expect(answers.map((answer) => answer.requests)).toEqual([
+      { list: 0, get: 1 },
+      { list: 0, get: 1 },
+    ]);
     expect([suspended.calls, never.calls]).toEqual([[], []]);
+  });
+
+  it('asks for the versioning status again only after its cache expires (a cached answer costs nothing)', async () => {
+    // Prepare
+    const { client } = versionedClient('Enabled', ENTRIES);
+    let now = 0;
+    const reader = new S3VersionHistory(client, { maxRequests: 10, versioningCacheMs: 60_000, now: () => now });
+    // Act
+    const first = await reader.histories('site', ['index.html']);
+    now = 59_999;
+    const cached = await reader.histories('site', ['index.html']);
+    now = 60_000;
+    const expired = await reader.histories('site', ['index.html']);
+    // Assess
+    expect([first, cached, expired].map((answer) => answer.requests)).toEqual([
+      { list: 1, get: 1 },
+      { list: 1, get: 0 },
+      { list: 1, get: 1 },
+    ]);
+  });
+
+  it('says on its error how many requests were made before S3 failed', async () => {
+    // Prepare: the third ListObjectVersions call fails
+    const { client } = versionedClient('Enabled', ENTRIES);
+    let listed = 0;
+    const failing = {
+      send: (command: unknown) => {
+        if (command instanceof ListObjectVersionsCommand && ++listed === 3) {
+          return Promise.reject(
+            Object.assign(new Error('We encountered an internal error'), { name: 'InternalError' }),
+          );
+        }
+        return client.send(command as ListObjectVersionsCommand);
+      },
+    } as unknown as S3Client;
+    const reader = new S3VersionHistory(failing, { maxRequests: 10, versioningCacheMs: 60_000, now: () => 0 });
+    // Act
+    const error = await reader.histories('site', ['assets/a.js', 'index.html']).catch((caught: unknown) => caught);
+    // Assess
+    expect(error).toBeInstanceOf(NewKeyEvidenceError);
+    expect((error as NewKeyEvidenceError).message).toBe('ListObjectVersions on s3://site failed: InternalError');
+    expect((error as NewKeyEvidenceError).requests).toEqual({ list: 3, get: 1 });
   });
 });

@@ -1,3 +1,4 @@
+import type { SavingsFigures } from './savings.ts';
 import type { MonthlyReport, ReportFigures } from './types.ts';
 
 /** The CSV columns, in order. */
@@ -25,6 +26,17 @@ export const CSV_COLUMNS = [
   'latency_p95_ms',
   'caller_reference',
   'invalidation_paths',
+  // The savings section (docs/report.md, "What new keys and listings save"), on the total and
+  // distribution rows; the money avoided is priced against the account's bill, so on the total only.
+  'new_keys',
+  'new_key_paths_avoided',
+  'new_key_cost_avoided_usd',
+  'list_requests',
+  'get_requests',
+  'list_cost_usd',
+  'inventory_plans',
+  'inventory_paths_saved',
+  'inventory_cost_avoided_usd',
 ] as const;
 
 type Column = (typeof CSV_COLUMNS)[number];
@@ -34,20 +46,36 @@ type Row = Partial<Record<Column, string | number | null>>;
  * The report as one CSV table (RFC 4180: comma separated, CRLF line ends, fields quoted when they hold
  * a comma, quote or line break). The `scope` column says what a row is: `total`, `distribution`, `day`
  * or `outside` (an invalidation submitted elsewhere); cells that do not apply to a scope are empty.
+ * The savings figures sit on the total and distribution rows; a distribution with savings but no path
+ * counters (all its batches were new keys only) has a distribution row with only its savings cells.
  * Text cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) get a leading `'`.
  *
  * @param report - from {@link buildMonthlyReport}
  */
 export function renderCsv(report: MonthlyReport): string {
   const month = report.month;
+  const { totals: savingsTotals, distributions: savingsOf } = report.savings;
+  const savingsById = new Map(savingsOf.map((d) => [d.distributionId, d]));
+  const known = new Set(report.distributions.map((d) => d.distributionId));
   const rows: Row[] = [
-    { month, scope: 'total', ...figures(report.totals) },
+    {
+      month,
+      scope: 'total',
+      ...figures(report.totals),
+      ...savings(savingsTotals),
+      new_key_cost_avoided_usd: savingsTotals.newKeyCostAvoidedUsd,
+      inventory_cost_avoided_usd: savingsTotals.inventoryCostAvoidedUsd,
+    },
     ...report.distributions.map((d) => ({
       month,
       scope: 'distribution',
       distribution_id: d.distributionId,
       ...figures(d),
+      ...savings(savingsById.get(d.distributionId)),
     })),
+    ...savingsOf
+      .filter((d) => !known.has(d.distributionId))
+      .map((d) => ({ month, scope: 'distribution', distribution_id: d.distributionId, ...savings(d) })),
     ...report.days.map((d) => ({
       month,
       scope: 'day',
@@ -94,6 +122,19 @@ function figures(f: ReportFigures): Row {
     latency_samples: f.latency.samples,
     latency_median_ms: f.latency.medianMs,
     latency_p95_ms: f.latency.p95Ms,
+  };
+}
+
+/** The savings cells of a row; a distribution without savings counters saved and listed nothing. */
+function savings(f: SavingsFigures | undefined): Row {
+  return {
+    new_keys: f?.newKeys ?? 0,
+    new_key_paths_avoided: f?.newKeyPathsAvoided ?? 0,
+    list_requests: f?.listRequests ?? 0,
+    get_requests: f?.getRequests ?? 0,
+    list_cost_usd: f?.listCostUsd ?? 0,
+    inventory_plans: f?.inventoryPlans ?? 0,
+    inventory_paths_saved: f?.inventoryPathsSaved ?? 0,
   };
 }
 

@@ -11,7 +11,7 @@ import {
 import { escapeHtml } from './html-escape.ts';
 import { HTML_STYLE } from './html-style.ts';
 import { renderChart } from './render-chart.ts';
-import { savingsHtml } from './render-savings.ts';
+import { requestsText, savingsHtml } from './render-savings.ts';
 import type { MonthlyReport, ReportFigures } from './types.ts';
 
 /** At most this many paths of one outside invalidation are listed (the rest are counted). */
@@ -101,7 +101,7 @@ function cards(report: MonthlyReport): string {
     [
       'Listings',
       formatSmallMoney(savings.listCostUsd),
-      `${formatCount(savings.listRequests)} LIST requests saved ${formatCount(savings.inventoryPathsSaved)} paths (${formatMoney(savings.inventoryCostAvoidedUsd)})`,
+      `${requestsText(savings)} saved ${formatCount(savings.inventoryPathsSaved)} paths (${formatMoney(savings.inventoryCostAvoidedUsd)})`,
     ],
     ['Outside paths', formatOptionalCount(totals.outsidePaths), outside],
     [

@@ -23,18 +23,30 @@ export function savingsRows(report: MonthlyReport): [string, string][] {
     ],
     [
       'Listings',
-      `${formatPlural(totals.listRequests, 'S3 LIST request')} (${formatSmallMoney(totals.listCostUsd)}) saved ${formatPlural(totals.inventoryPathsSaved, 'path')} in ${formatCount(totals.inventoryPlans)} ${totals.inventoryPlans === 1 ? 'batch' : 'batches'} (${formatMoney(totals.inventoryCostAvoidedUsd)} this month)`,
+      `${requestsText(totals)} (${formatSmallMoney(totals.listCostUsd)}) saved ${formatPlural(totals.inventoryPathsSaved, 'path')} in ${formatCount(totals.inventoryPlans)} ${totals.inventoryPlans === 1 ? 'batch' : 'batches'} (${formatMoney(totals.inventoryCostAvoidedUsd)} this month)`,
     ],
   ];
 }
 
-const HEADERS = ['distribution', 'new keys', 'avoided', 'LIST requests', 'list cost', 'batches', 'saved'];
+/**
+ * The S3 requests behind the listings: `1,234 S3 LIST requests`, with `and 5 GET requests` when the
+ * new-key evidence asked for a bucket's versioning (GET tier, priced apart).
+ *
+ * @param figures - the account's or a distribution's savings figures
+ */
+export function requestsText(figures: SavingsFigures): string {
+  const list = formatPlural(figures.listRequests, 'S3 LIST request');
+  return figures.getRequests === 0 ? list : `${list} and ${formatPlural(figures.getRequests, 'GET request')}`;
+}
+
+const HEADERS = ['distribution', 'new keys', 'avoided', 'LIST', 'GET', 'list cost', 'batches', 'saved'];
 
 function cellsOf(figures: SavingsFigures): string[] {
   return [
     formatCount(figures.newKeys),
     formatCount(figures.newKeyPathsAvoided),
     formatCount(figures.listRequests),
+    formatCount(figures.getRequests),
     formatSmallMoney(figures.listCostUsd),
     formatCount(figures.inventoryPlans),
     formatCount(figures.inventoryPathsSaved),
@@ -51,7 +63,8 @@ export function savingsTable(report: MonthlyReport): string[] {
   if (distributions.length === 0) return [];
   return [
     '',
-    'New keys and listings (avoided: new-key paths uncovered; saved by the inventory)',
+    'New keys and listings (avoided: new-key paths uncovered; saved by the inventory;',
+    'LIST, GET: the S3 requests of inventories and new-key evidence, in list cost)',
     ...layoutColumns(
       HEADERS.map((header, index) => ({ header, align: index === 0 ? ('left' as const) : ('right' as const) })),
       distributions.map((d) => [d.distributionId, ...cellsOf(d)]),
@@ -75,7 +88,7 @@ export function savingsHtml(
   const row = (name: string, cells: readonly string[], tag: 'td' | 'th') =>
     `<tr><${tag} class="name">${escapeHtml(name)}</${tag}>${cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`;
   return `<h2>New keys and listings</h2>
-<p class="meta">Avoided: paths of new keys (nothing stale to invalidate) that no issued path covers. Saved: paths the inventory listings saved against planning without them. S3 LIST requests at $0.005 per 1,000.</p>
+<p class="meta">Avoided: paths of new keys (nothing stale to invalidate) that no issued path covers. Saved: paths the inventory listings saved against planning without them. LIST, GET: the S3 requests of inventories and new-key evidence, at $0.005 and $0.0004 per 1,000.</p>
 ${table(
   HEADERS,
   distributions.map((d) => row(d.distributionId, cellsOf(d), 'td')),

@@ -1,5 +1,5 @@
 import { describeValue } from '../errors.ts';
-import { costOfPaths, listCostUsd } from '../pricing.ts';
+import { costOfPaths, s3RequestsCostUsd } from '../pricing.ts';
 import { ReportInputError } from './errors.ts';
 
 /**
@@ -11,8 +11,10 @@ export interface SavingsCounts {
   readonly newKeys: number;
   /** New keys' paths the issued plans left uncovered: what covering every change would have added. */
   readonly newKeyPathsAvoided: number;
-  /** S3 LIST requests the collector made for inventories. */
+  /** S3 LIST requests the collector made: inventories (ListObjectsV2) and new-key evidence (ListObjectVersions pages). */
   readonly listRequests: number;
+  /** S3 GET-tier requests the collector made for new-key evidence (GetBucketVersioning). */
+  readonly getRequests: number;
   /** Batches issued with an inventory. */
   readonly inventoryPlans: number;
   /** Over those batches: min(changed paths, k) minus the paths planned. */
@@ -27,7 +29,7 @@ export interface SavingsInput {
 
 /** Savings counters with the listing's cost. */
 export interface SavingsFigures extends SavingsCounts {
-  /** `listRequests` at $0.005 per 1,000 (not rounded). */
+  /** What the listings cost: `listRequests` at $0.005 per 1,000 plus `getRequests` at $0.0004 per 1,000 (not rounded). */
   readonly listCostUsd: number;
 }
 
@@ -47,6 +49,7 @@ export const SAVINGS_FIELDS = [
   'newKeys',
   'newKeyPathsAvoided',
   'listRequests',
+  'getRequests',
   'inventoryPlans',
   'inventoryPathsSaved',
 ] as const;
@@ -56,6 +59,7 @@ export const NO_SAVINGS: SavingsCounts = {
   newKeys: 0,
   newKeyPathsAvoided: 0,
   listRequests: 0,
+  getRequests: 0,
   inventoryPlans: 0,
   inventoryPathsSaved: 0,
 };
@@ -75,7 +79,8 @@ export function buildSavings(input: SavingsInput | undefined, accountPaths: numb
   for (const { distributionId, counters } of input?.distributions ?? []) {
     checkSavings(`SAVINGS#DIST#${distributionId}`, counters);
   }
-  const added = (paths: number) => costOfPaths(0, accountPaths + paths) - costOfPaths(0, accountPaths);
+  // Priced on top of the account's paths in one step (a difference of two costs carries float noise).
+  const added = (paths: number) => costOfPaths(accountPaths, paths);
   return {
     totals: {
       ...figuresOf(total),
@@ -90,7 +95,7 @@ export function buildSavings(input: SavingsInput | undefined, accountPaths: numb
 
 function figuresOf(counts: SavingsCounts): SavingsFigures {
   const picked = Object.fromEntries(SAVINGS_FIELDS.map((field) => [field, counts[field]])) as unknown as SavingsCounts;
-  return { ...picked, listCostUsd: listCostUsd(counts.listRequests) };
+  return { ...picked, listCostUsd: s3RequestsCostUsd(counts.listRequests, counts.getRequests) };
 }
 
 function checkSavings(item: string, counts: SavingsCounts): void {

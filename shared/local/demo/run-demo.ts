@@ -75,7 +75,7 @@ export interface DemoResult {
   /** The month's savings counters (docs/report.md): changed keys that were new, the new-key paths left uncovered. */
   readonly newKeys: number;
   readonly newKeyPathsAvoided: number;
-  /** The month's S3 LIST requests for inventories, and the paths the inventory saved. */
+  /** The month's S3 LIST requests (inventories and new-key evidence), and the paths the inventory saved. */
   readonly listRequests: number;
   readonly inventoryPathsSaved: number;
 }
