@@ -427,6 +427,6 @@ describe('invalidator plan (bin)', () => {
       expect(JSON.parse(ok.stdout).plans[0]).toMatchObject({ paths: ['/docs/*'], collateral: 1 });
       expect(bad.status).toBe(EXIT.usage);
       expect(bad.stderr).toBe('invalidator plan: --max-paths: expected an integer from 1 to 3000, got "x"\n');
-    });
+    }, 120_000); // two Node processes loading the TypeScript sources: 20-57 s at load 15 on 2 cores
   });
 });
