@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, type Serializable } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CollectorMetric } from '../../shared/app/collect-batch.ts';
@@ -91,8 +91,13 @@ export function createChildCollector(
 
   const run = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     child ??= start();
-    const process = await child;
-    process.send({ type: 'clock', ...clock() });
+    let process = await child;
+    // Killed, its exit not handled yet: start another (a send on its closed channel would throw).
+    if (!process.connected) {
+      child = start();
+      process = await child;
+    }
+    await sendTo(process, { type: 'clock', ...clock() });
     const id = String(++sequence);
     return new Promise((resolve, reject) => {
       const onMessage = (message: {
@@ -122,7 +127,11 @@ export function createChildCollector(
       };
       process.on('message', onMessage);
       process.once('exit', onExit);
-      process.send({ type: 'invoke', id, event });
+      sendTo(process, { type: 'invoke', id, event }).catch((error: Error) => {
+        process.off('message', onMessage);
+        process.off('exit', onExit);
+        reject(error);
+      });
     });
   };
 
@@ -166,4 +175,18 @@ function childEnv(stack: LocalStack): Record<string, string> {
     S3_FORCE_PATH_STYLE: 'true',
     FUNCTION_TIMEOUT_SECONDS: String(settings.collectorTimeoutSeconds),
   };
+}
+
+/**
+ * Sends to the child; a channel closed by a kill rejects (the batch fails, as an invocation that died)
+ * instead of an unhandled 'error' event ending the soak (ERR_IPC_CHANNEL_CLOSED, soak of 2026-12-02).
+ */
+function sendTo(child: ChildProcess, message: Serializable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!child.connected) {
+      reject(new Error('collector process killed (channel closed) before the batch was sent'));
+      return;
+    }
+    child.send(message, (error) => (error === null ? resolve() : reject(error)));
+  });
 }
