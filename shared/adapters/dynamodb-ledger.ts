@@ -16,6 +16,7 @@ import {
   type OpenReservation,
   type ReservationLease,
   type ReserveOutcome,
+  type StoredPlan,
 } from '../app/ports.ts';
 import { reservationTokenOf } from '../domain/unit-of-work.ts';
 import { queryAll } from './dynamodb-query-all.ts';
@@ -28,6 +29,7 @@ import {
   LEASE_UNTIL,
   leaseOf,
   NOT_FOUND_AT,
+  SWEPT,
   type TransactItem,
   toEntry,
   toItem,
@@ -238,8 +240,8 @@ export class DynamoLedger implements Ledger {
     if (lease !== undefined) {
       // The sweeper: only while nobody claimed it since the sweep read it, and only after the first look
       // it read (a claim clears that mark).
-      Object.assign(names, leaseNames(lease));
-      Object.assign(values, leaseValues(lease));
+      Object.assign(names, leaseNames(lease), { '#swept': SWEPT });
+      Object.assign(values, leaseValues(lease), { ':swept': true });
       conditions.push(leaseCondition(lease));
     }
     if (owner !== undefined) {
@@ -255,7 +257,9 @@ export class DynamoLedger implements Ledger {
         Update: {
           TableName: this.#options.tableName,
           Key: this.#entryKey(entry),
-          UpdateExpression: 'SET #status = :released',
+          // The sweeper's release is marked: a retry of the unit reserves it again with the same plan.
+          UpdateExpression:
+            lease === undefined ? 'SET #status = :released' : 'SET #status = :released, #swept = :swept',
           ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -334,6 +338,12 @@ export class DynamoLedger implements Ledger {
       if (isConditionalFailure(error)) return false; // settled or claimed since the sweep read it
       throw ledgerErrorOf('mark not found', entry.unitKey, error);
     }
+  }
+
+  async sweptPlan(unitKey: string, month: string): Promise<StoredPlan | undefined> {
+    const item = await this.#get(LEDGER_KEYS.monthPk(month), LEDGER_KEYS.entrySk(unitKey));
+    if (item === undefined || item.status !== LEDGER_STATUS.released || item[SWEPT] !== true) return undefined;
+    return toEntry(item).plan;
   }
 
   async dropLease(entry: LedgerEntry, owner: string, at: number): Promise<void> {

@@ -17,6 +17,9 @@ export const LEASE_UNTIL = 'leaseUntil';
 /** Attribute set when an attempt to issue the entry ended in doubt (CloudFront may have created it). */
 export const IN_DOUBT = 'inDoubt';
 
+/** Attribute set when the sweeper released the entry (its CallerReference may still land late). */
+export const SWEPT = 'swept';
+
 /** Attribute of the sweeper's first look that did not find the entry in CloudFront (cleared by a claim). */
 export const NOT_FOUND_AT = 'notFoundAt';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type BatchBudget, computeBatchBudget } from '../domain/budget.ts';
-import { dayOfMonth, monthKeyOf } from '../domain/month.ts';
+import { dayOfMonth, monthBoundsOf, monthKeyOf } from '../domain/month.ts';
 import { DeferredError, UnitBusyError } from './errors.ts';
 import {
   type InvalidationFinder,
@@ -133,6 +133,7 @@ async function reserveUnit(
   deps: UnitDeps,
 ): Promise<{ readonly entry: LedgerEntry; readonly fresh: boolean }> {
   const { policy } = deps;
+  const swept = await sweptPlanOf(request.unitKey, deps.now(), deps.ledger);
   for (let attempt = 1; attempt <= RESERVE_ATTEMPTS; attempt++) {
     const now = deps.now();
     const month = monthKeyOf(now);
@@ -161,7 +162,7 @@ async function reserveUnit(
       distributionId: request.distributionId,
       callerReference: request.callerReference,
       status: LEDGER_STATUS.reserved,
-      plan: request.plan(budget),
+      plan: swept ?? request.plan(budget),
       messageCount: request.messageCount,
       changedObjects: request.changedObjects,
       source: request.source,
@@ -173,7 +174,7 @@ async function reserveUnit(
     const outcome = await deps.ledger.reserve(entry, { ...cap, owner, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS });
     if (outcome.kind === 'exists') return { entry: outcome.entry, fresh: false };
     if (outcome.kind === 'reserved') {
-      deps.log.info('paths reserved', {
+      deps.log.info(swept === undefined ? 'paths reserved' : 'paths reserved again with the plan the sweep released', {
         distributionId: entry.distributionId,
         unitKey: entry.unitKey,
         paths: entry.plan.paths.length,
@@ -192,6 +193,22 @@ async function reserveUnit(
   throw new DeferredError(`distribution ${request.distributionId} deferred: hard monthly cap reached while reserving`, {
     retryable: true,
   });
+}
+
+/**
+ * The plan of this unit if the sweep released it (this month, or last month on the 1st): its
+ * CallerReference may still reach CloudFront late with those paths, so the unit goes out again with the
+ * same paths (the budget's size for it is not applied; the hard cap still is), never with others under
+ * the same CallerReference.
+ */
+async function sweptPlanOf(unitKey: string, at: number, ledger: Ledger): Promise<StoredPlan | undefined> {
+  const month = monthKeyOf(at);
+  const months = dayOfMonth(at) === 1 ? [month, monthKeyOf(monthBoundsOf(at).startMs - 1)] : [month];
+  for (const candidate of months) {
+    const plan = await ledger.sweptPlan(unitKey, candidate);
+    if (plan !== undefined) return plan;
+  }
+  return undefined;
 }
 
 async function issueUnit(entry: LedgerEntry, owner: string, deps: UnitDeps): Promise<LedgerEntry> {

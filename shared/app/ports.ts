@@ -133,6 +133,13 @@ export interface Ledger {
    * @returns false when it was settled or claimed meanwhile: nothing marked
    */
   markNotFound(entry: LedgerEntry, lease: ReservationLease, at: number): Promise<boolean>;
+  /**
+   * The plan of a unit the sweeper released in `month` (not found in CloudFront at two looks), if any.
+   * Its CallerReference may still reach CloudFront late with that plan's paths, so the same unit is
+   * reserved again with the same plan: CloudFront then answers the late request and the new one with one
+   * invalidation, never InvalidationBatchAlreadyExists.
+   */
+  sweptPlan(unitKey: string, month: string): Promise<StoredPlan | undefined>;
 }
 
 /** A request for the issuing lease of a reserved entry. */

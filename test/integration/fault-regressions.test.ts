@@ -5,7 +5,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudFrontGateway } from '../../shared/adapters/cloudfront-gateway.ts';
 import { DynamoLedger } from '../../shared/adapters/dynamodb-ledger.ts';
-import { collectBatch } from '../../shared/app/collect-batch.ts';
+import { type CollectorPolicy, collectBatch } from '../../shared/app/collect-batch.ts';
 import { InjectedCrashError } from '../../shared/app/errors.ts';
 import type { UnitStep } from '../../shared/app/issue-unit.ts';
 import { sweepReservations } from '../../shared/app/sweep-reservations.ts';
@@ -49,7 +49,13 @@ describe('fault regressions', () => {
     world.emulator.invalidations(SITE).reduce((sum, invalidation) => sum + invalidation.paths.length, 0);
 
   function depsFor(
-    options: { cloudFront?: CloudFrontClient; crashAt?: UnitStep; now?: number; hardMonthlyCap?: number } = {},
+    options: {
+      cloudFront?: CloudFrontClient;
+      crashAt?: UnitStep;
+      now?: number;
+      hardMonthlyCap?: number;
+      policy?: Partial<CollectorPolicy>;
+    } = {},
   ) {
     let crashes = options.crashAt === undefined ? 0 : 1;
     clock = options.now ?? NOW;
@@ -59,7 +65,7 @@ describe('fault regressions', () => {
       cloudFront: options.cloudFront ?? world.cloudFront,
       routes: ROUTES,
       now: () => options.now ?? NOW,
-      policy: { hardMonthlyCap: options.hardMonthlyCap },
+      policy: { hardMonthlyCap: options.hardMonthlyCap, ...options.policy },
       checkpoint: (step) => {
         if (step !== options.crashAt || crashes === 0) return;
         crashes--;
@@ -308,6 +314,32 @@ describe('fault regressions', () => {
       expect(second).toEqual({ issued: 1, released: 0, closed: 0, deferred: 0, awaiting: 0 });
       expect(world.emulator.invalidations(SITE)).toHaveLength(1);
       expect(counted(items)).toBe(issued());
+    });
+
+    it('goes out again with its own plan when a retry comes after the sweep released it (regression)', async () => {
+      // Prepare: the create is held past both looks, so the sweep releases the unit while it is on its way.
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('again', 4) });
+      world.emulator.faults.next('CreateInvalidation', { kind: 'latency', ms: 2500 });
+      const slow = collectBatch(records, depsFor());
+      await untilHeld();
+      await sweepReservations(sweepDeps(NOW + STALE_MS + 1));
+      const release = await sweepReservations(sweepDeps(NOW + 2 * STALE_MS + 2));
+
+      // Act: SQS brings the same messages back at once, with a budget that would plan one wildcard.
+      const retried = await collectBatch(
+        records,
+        depsFor({ now: NOW + 2 * STALE_MS + 3, policy: { maxPathsPerInvalidation: 1 } }),
+      );
+      await slow;
+
+      // Assess
+      const refused = world.emulator.requests().filter((request) => request.errorCode !== null);
+      expect(release).toMatchObject({ released: 1 });
+      expect(retried.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(refused.map((request) => request.errorCode)).not.toContain('InvalidationBatchAlreadyExists');
+      expect(world.emulator.invalidations(SITE)).toHaveLength(1);
+      expect(world.emulator.invalidations(SITE)[0]?.paths).toHaveLength(4);
+      expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(issued());
     });
 
     it('looks afresh once a retry has claimed it between the two looks', async () => {
