@@ -130,14 +130,17 @@ describe('planInvalidation', () => {
       );
     });
 
-    it('finds the very same plan with or without guessed cost limits and the save grid', () => {
+    it('finds the very same plan with or without guessed cost limits and the save grid, whenever bounds start', () => {
       fc.assert(
         fc.property(fc.oneof(deployArbitrary({ maxServed: 24, maxChanged: 16 }), wideDeployArbitrary()), (deploy) => {
           const plain = tryPlan(planInputOf(deploy, true), { ...EAGER_BOUNDS, guessLimits: false });
           const sorted = tryPlan(planInputOf(deploy, true), { ...EAGER_BOUNDS, gridPairs: Number.POSITIVE_INFINITY });
+          // Bounds that start midway reuse the subtrees the pass without them finished.
+          const midway = tryPlan(planInputOf(deploy, true), { ...EAGER_BOUNDS, largeFrontier: 2, largeWork: 40 });
           const plan = tryPlan(planInputOf(deploy, true), EAGER_BOUNDS);
           expect(plan).toEqual(plain);
           expect(plan).toEqual(sorted);
+          expect(plan).toEqual(midway);
         }),
         { numRuns: 1000 },
       );

@@ -44,7 +44,7 @@ export const DEFAULT_TUNING: SearchTuning = {
   largeWork: 100_000,
   freeWildcardShortcut: true,
   gridPairs: 256,
-  guessLimits: true,
+  guessLimits: false,
 };
 
 /**

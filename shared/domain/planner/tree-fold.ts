@@ -14,58 +14,73 @@ export interface Bounds {
 /**
  * The tree DP's bottom-up passes over one node table. Each node's frontier is its children's merged
  * frontiers plus its own wildcard; with bounds, entries that cannot lead to a plan within the limit
- * are dropped where the outside values allow. A pass with bounds remembers the frontiers of the
- * subtrees no bound reaches (they do not depend on the limit), so a later pass with another limit
- * only redoes the nodes the bounds touch.
+ * are dropped where the outside values allow. The frontiers of the subtrees no bound reaches do not
+ * depend on the limit, so they are folded once (by the pass without bounds when it got that far) and
+ * a pass with another limit only redoes the nodes the bounds reach.
  */
 export class TreeFold {
   private readonly table: NodeTable;
   private readonly minSave: Float64Array;
-  /** The frontiers of the nodes the bounds do not reach whose parent they do; filled by the first pass with bounds. */
-  private settled: (Frontier | undefined)[] | undefined;
-  /** The nodes a pass with bounds visits once `settled` is filled, in visiting order. */
-  private steps: Int32Array | undefined;
+  /** Per node, its children merged so far in the current pass. */
+  private readonly acc: (Frontier | undefined)[];
+  /** Per node, changed paths under the children merged so far in the current pass. */
+  private readonly merged: Int32Array;
+  /** Whether a pass stopped early and left `acc` and `merged` to clear. */
+  private dirty = false;
+  /** Frontiers a pass without bounds finished (every one of them is the same with bounds below it). */
+  private finished: (Frontier | undefined)[] | undefined;
+  /** 1 for a node whose frontier a bound reaches (its own, or one in its subtree or on its merges). */
+  private reached: Uint8Array | undefined;
+  /** Frontiers of the nodes the bounds do not reach whose parent they do, once known. */
+  private settled: (Frontier | undefined)[] = [];
 
   constructor(table: NodeTable) {
     this.table = table;
     this.minSave = new Float64Array(table.budget.maxWildcards + 1);
+    // Filled up front: written out of order, a growing array would fall back to slow sparse storage.
+    this.acc = new Array(table.trie.size).fill(undefined);
+    this.merged = new Int32Array(table.trie.size);
   }
 
   /**
    * One pass. Without bounds, stops and returns `undefined` as soon as `wantsBounds` says a frontier
-   * grew large enough for them.
+   * grew large enough for them; the subtrees it finished are not folded again.
    *
    * @returns the root's frontier
    */
   fold(context: FrontierContext, bounds: Bounds | undefined, wantsBounds: (frontier: Frontier) => boolean) {
-    const { trie, order, blocked, budget, hanging } = this.table;
+    const { trie, blocked, budget, hanging } = this.table;
     const { required, maxPaths, maxWildcards: w } = budget;
-    let steps: Int32Array = order;
-    let settled: (Frontier | undefined)[] | undefined;
-    let boundary: Uint8Array | undefined;
-    if (bounds !== undefined) {
-      if (this.settled === undefined) {
-        boundary = this.findBoundary(bounds.outside);
-        this.settled = new Array(trie.size).fill(undefined);
-      } else {
-        steps = this.steps as Int32Array;
-      }
-      settled = this.settled;
+    if (this.dirty) {
+      this.acc.fill(undefined);
+      this.merged.fill(0);
+      this.dirty = false;
     }
-    // Filled up front: written out of order, a growing array would fall back to slow sparse storage.
-    const acc: (Frontier | undefined)[] = new Array(trie.size).fill(undefined);
-    const merged = new Int32Array(trie.size);
+    const { acc, merged } = this;
+    // Only a pass that may stop for bounds keeps what it finished (otherwise frontiers go as they merge).
+    if (bounds === undefined) {
+      if (hanging !== undefined) this.finished ??= new Array(trie.size).fill(undefined);
+    } else if (this.reached === undefined) this.settleFinished(bounds.outside);
+    const steps = bounds === undefined ? this.table.order : this.stepsWithBounds();
+    const reached = this.reached;
+    const settled = this.settled;
+    const finished = bounds === undefined ? this.finished : undefined;
     for (let index = steps.length - 1; index >= 0; index--) {
       const v = steps[index] as number;
       const size = sizeOf(this.table, v);
-      let frontier = settled?.[v];
+      let frontier = reached !== undefined && reached[v] === 0 ? settled[v] : undefined;
       if (frontier === undefined) {
         frontier = this.finish(v, acc[v], context);
         acc[v] = undefined;
-        if (bounds === undefined && wantsBounds(frontier)) return undefined;
+        merged[v] = 0;
+        if (finished !== undefined) finished[v] = frontier;
+        if (bounds === undefined && wantsBounds(frontier)) {
+          this.dirty = true;
+          return undefined;
+        }
         const rest = bounds?.outside.ofNode.get(v);
         if (bounds !== undefined && rest !== undefined) frontier = dropHopeless(frontier, rest, bounds, required, w);
-        if (boundary?.[v] === 1) (settled as Frontier[])[v] = frontier;
+        if (reached !== undefined && reached[v] === 0 && reached[trie.parent[v] as number] === 1) settled[v] = frontier;
       }
       if (v === 0) return frontier;
       const parent = trie.parent[v] as number;
@@ -73,7 +88,10 @@ export class TreeFold {
       const folded = acc[parent] ?? (blocked[parent] === 1 ? EMPTY : TRIVIAL);
       const foldMinSave = hanging !== undefined ? (merged[parent] as number) - maxPaths : Number.NEGATIVE_INFINITY;
       let partial = mergeFrontiers(folded, frontier, foldMinSave, context);
-      if (bounds === undefined && wantsBounds(partial)) return undefined;
+      if (bounds === undefined && wantsBounds(partial)) {
+        this.dirty = true;
+        return undefined;
+      }
       const partialRest = bounds?.outside.afterMerging.get(v);
       if (bounds !== undefined && partialRest !== undefined) {
         partial = dropHopeless(partial, partialRest, bounds, required, w);
@@ -96,10 +114,10 @@ export class TreeFold {
   }
 
   /**
-   * Marks the nodes whose frontier no bound reaches but whose parent's does (they are remembered),
-   * and lists the nodes later passes visit: those the bounds reach and these.
+   * Marks the nodes the bounds reach and keeps, of the frontiers the pass without bounds finished,
+   * those of the nodes outside that reach whose parent is inside it.
    */
-  private findBoundary(outside: OutsideValues): Uint8Array {
+  private settleFinished(outside: OutsideValues): void {
     const { trie, order } = this.table;
     const reached = new Uint8Array(trie.size);
     for (let index = order.length - 1; index > 0; index--) {
@@ -109,15 +127,33 @@ export class TreeFold {
       if (reached[v] === 1 || outside.afterMerging.has(v)) reached[trie.parent[v] as number] = 1;
     }
     reached[0] = 1;
-    const boundary = new Uint8Array(trie.size);
-    const steps: number[] = [];
-    for (const v of order) {
-      if (v !== 0 && reached[trie.parent[v] as number] === 0) continue;
-      if (reached[v] === 0) boundary[v] = 1;
-      steps.push(v);
+    this.reached = reached;
+    this.settled = new Array(trie.size).fill(undefined);
+    const finished = this.finished;
+    if (finished !== undefined) {
+      for (const v of order) {
+        if (v !== 0 && reached[v] === 0 && reached[trie.parent[v] as number] === 1) this.settled[v] = finished[v];
+      }
     }
-    this.steps = Int32Array.from(steps);
-    return boundary;
+    this.finished = undefined;
+  }
+
+  /** The nodes a pass with bounds visits: all but those inside a subtree whose frontier is settled. */
+  private stepsWithBounds(): Int32Array {
+    const { trie, order } = this.table;
+    const reached = this.reached as Uint8Array;
+    const steps = new Int32Array(order.length);
+    let count = 0;
+    for (let at = 0; at < order.length; ) {
+      const v = order[at++] as number;
+      steps[count++] = v;
+      if (reached[v] === 0 && this.settled[v] !== undefined) {
+        // Pre-order: the nodes right after v that lie in its run of paths are its subtree.
+        const end = trie.hi[v] as number;
+        while (at < order.length && (trie.lo[order[at] as number] as number) < end) at++;
+      }
+    }
+    return steps.subarray(0, count);
   }
 }
 
