@@ -79,15 +79,8 @@ export function mergeFrontiers(a: Frontier, b: Frontier, minSave: number, contex
   if (a.length === 0 || b.length === 0) return EMPTY;
   if (a === TRIVIAL) return b;
   if (b === TRIVIAL) return a;
-  const pairs = (a.length >> 2) * (b.length >> 2);
-  if (pairs >= context.gridPairs) {
-    const { required, maxWildcards: w } = context;
-    const low = Math.min(required, Math.max(lowestSave(a) + lowestSave(b), minSave));
-    const high = Math.min(required, highestSave(a) + highestSave(b));
-    const cells = (w + 1) * (high - low + 1);
-    if (high >= low && cells <= GRID_CELLS_PER_PAIR * pairs) return mergeOnGrid(a, b, minSave, low, high, context);
-  }
   const w = context.maxWildcards;
+  const pairs = (a.length >> 2) * (b.length >> 2);
   candidates.reset(pairs);
   for (let i = 0; i < a.length; i += 4) {
     const qa = a[i] as number;
@@ -101,58 +94,45 @@ export function mergeFrontiers(a: Frontier, b: Frontier, minSave: number, contex
       candidates.push(q, costA + (b[j + 1] as number), save, refA, b[j + 3] as number);
     }
   }
-  return pruneCandidates(context);
+  if (pairs < context.gridPairs) return pruneCandidates(context);
+  const { required } = context;
+  const low = Math.min(required, Math.max(lowestSave(a) + lowestSave(b), minSave));
+  const high = Math.min(required, highestSave(a) + highestSave(b));
+  const cells = (w + 1) * (high - low + 1);
+  if (high < low || cells > GRID_CELLS_PER_PAIR * pairs) return pruneCandidates(context);
+  return pruneOnGrid(low, high, context);
 }
 
-/** `mergeFrontiers` through the save grid: the same entries, without sorting every pair. */
-function mergeOnGrid(
-  a: Frontier,
-  b: Frontier,
-  minSave: number,
-  low: number,
-  high: number,
-  context: FrontierContext,
-): Frontier {
+/** `pruneCandidates` through the save grid (saves `low..high`): the same entries, without sorting them all. */
+function pruneOnGrid(low: number, high: number, context: FrontierContext): Frontier {
   const { required, maxWildcards: w } = context;
-  grid.reset(w + 1, low, high);
-  const { cost: cellCost, save: cellSave, left: cellLeft, right: cellRight, width } = grid;
-  let count = 0;
-  for (let i = 0; i < a.length; i += 4) {
-    const qa = a[i] as number;
-    const costA = a[i + 1] as number;
-    const saveA = a[i + 2] as number;
-    for (let j = 0; j < b.length; j += 4) {
-      const q = qa + (b[j] as number);
-      const save = saveA + (b[j + 2] as number);
-      if (q > w || save < minSave) continue;
-      count++;
-      const cost = costA + (b[j + 1] as number);
-      const cell = q * width + (save < required ? save : required) - low;
-      const best = cellCost[cell] as number;
-      // Pairs come in candidate order, so at a tie the earlier one stays.
-      if (cost < best || (cost === best && save > (cellSave[cell] as number))) {
-        cellCost[cell] = cost;
-        cellSave[cell] = save;
-        cellLeft[cell] = a[i + 3] as number;
-        cellRight[cell] = b[j + 3] as number;
-      }
-    }
-  }
+  const count = candidates.count;
   context.work += count;
   if (count === 0) return EMPTY;
+  grid.reset(w + 1, low, high);
+  const { cost: cellCost, save: cellSave, left: cellLeft, right: cellRight, width } = grid;
+  const { q: candQ, cost: candCost, save: candSave, left: candLeft, right: candRight } = candidates;
+  for (let at = 0; at < count; at++) {
+    const save = candSave[at] as number;
+    const cost = candCost[at] as number;
+    const cell = (candQ[at] as number) * width + (save < required ? save : required) - low;
+    const best = cellCost[cell] as number;
+    // Candidates come in order, so at a tie the earlier one stays.
+    if (cost < best || (cost === best && save > (cellSave[cell] as number))) {
+      cellCost[cell] = cost;
+      cellSave[cell] = save;
+      cellLeft[cell] = candLeft[at] as number;
+      cellRight[cell] = candRight[at] as number;
+    }
+  }
   // The survivors in the candidates' sorted order (each row is a run), refs combined in that order.
   const survivors = grid.collect();
   candidates.reset(survivors);
   for (let at = 0; at < survivors; at++) {
     const cell = grid.survivors[at] as number;
     const q = Math.floor(cell / width);
-    candidates.push(
-      q,
-      cellCost[cell] as number,
-      cellSave[cell] as number,
-      cellLeft[cell] as number,
-      cellRight[cell] as number,
-    );
+    const save = cellSave[cell] as number;
+    candidates.push(q, cellCost[cell] as number, save, cellLeft[cell] as number, cellRight[cell] as number);
   }
   return emitSorted(context);
 }
