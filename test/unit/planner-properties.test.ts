@@ -10,13 +10,22 @@ import { bruteForcePlan } from '../helpers/planner-brute-force.ts';
 import { objectiveOf, recountCollateral, uncoveredPaths } from '../helpers/planner-factories.ts';
 
 /** Every shortcut and bound switched on everywhere, so small inputs exercise them too. */
-const EAGER_BOUNDS: SearchTuning = { largeNode: 1, largeFrontier: 0, largeWork: 0, freeWildcardShortcut: true };
+const EAGER_BOUNDS: SearchTuning = {
+  largeNode: 1,
+  largeFrontier: 0,
+  largeWork: 0,
+  freeWildcardShortcut: true,
+  gridPairs: 0,
+  guessLimits: true,
+};
 /** No shortcut: every budget goes through the tree DP. */
 const PLAIN_DP: SearchTuning = {
   largeNode: Number.POSITIVE_INFINITY,
   largeFrontier: Number.POSITIVE_INFINITY,
   largeWork: Number.POSITIVE_INFINITY,
   freeWildcardShortcut: false,
+  gridPairs: Number.POSITIVE_INFINITY,
+  guessLimits: false,
 };
 
 /** The plan, or `undefined` when the planner says no plan fits. */
@@ -118,6 +127,22 @@ describe('planInvalidation', () => {
           }
         }),
         { numRuns: 1500 },
+      );
+    });
+
+    it('finds the very same plan with or without guessed cost limits and the save grid, whenever bounds start', () => {
+      fc.assert(
+        fc.property(fc.oneof(deployArbitrary({ maxServed: 24, maxChanged: 16 }), wideDeployArbitrary()), (deploy) => {
+          const plain = tryPlan(planInputOf(deploy, true), { ...EAGER_BOUNDS, guessLimits: false });
+          const sorted = tryPlan(planInputOf(deploy, true), { ...EAGER_BOUNDS, gridPairs: Number.POSITIVE_INFINITY });
+          // Bounds that start midway reuse the subtrees the pass without them finished.
+          const midway = tryPlan(planInputOf(deploy, true), { ...EAGER_BOUNDS, largeFrontier: 2, largeWork: 40 });
+          const plan = tryPlan(planInputOf(deploy, true), EAGER_BOUNDS);
+          expect(plan).toEqual(plain);
+          expect(plan).toEqual(sorted);
+          expect(plan).toEqual(midway);
+        }),
+        { numRuns: 1000 },
       );
     });
 

@@ -1,4 +1,5 @@
 import { CandidateBuffer } from './candidates.ts';
+import { SaveGrid } from './save-grid.ts';
 
 /**
  * Pareto frontiers of partial plans for the tree DP. A partial plan for a subtree is summarised by
@@ -26,6 +27,8 @@ export interface FrontierContext {
   refs: RefArena;
   /** Candidates pruned so far: a measure of the DP's work. */
   work: number;
+  /** Merges of at least this many pairs of entries are pruned on the save grid (save-grid.ts). */
+  gridPairs: number;
 }
 
 /**
@@ -64,6 +67,9 @@ export class RefArena {
 }
 
 const candidates = new CandidateBuffer();
+const grid = new SaveGrid();
+/** A merge goes through the grid only when it has no more cells than this many per pair. */
+const GRID_CELLS_PER_PAIR = 4;
 
 /**
  * The frontier of the union of two disjoint subtrees: every pair of entries whose wildcards fit,
@@ -74,7 +80,8 @@ export function mergeFrontiers(a: Frontier, b: Frontier, minSave: number, contex
   if (a === TRIVIAL) return b;
   if (b === TRIVIAL) return a;
   const w = context.maxWildcards;
-  candidates.reset((a.length >> 2) * (b.length >> 2));
+  const pairs = (a.length >> 2) * (b.length >> 2);
+  candidates.reset(pairs);
   for (let i = 0; i < a.length; i += 4) {
     const qa = a[i] as number;
     const costA = a[i + 1] as number;
@@ -87,7 +94,59 @@ export function mergeFrontiers(a: Frontier, b: Frontier, minSave: number, contex
       candidates.push(q, costA + (b[j + 1] as number), save, refA, b[j + 3] as number);
     }
   }
-  return pruneCandidates(context);
+  if (pairs < context.gridPairs) return pruneCandidates(context);
+  const { required } = context;
+  const low = Math.min(required, Math.max(lowestSave(a) + lowestSave(b), minSave));
+  const high = Math.min(required, highestSave(a) + highestSave(b));
+  const cells = (w + 1) * (high - low + 1);
+  if (high < low || cells > GRID_CELLS_PER_PAIR * pairs) return pruneCandidates(context);
+  return pruneOnGrid(low, high, context);
+}
+
+/** `pruneCandidates` through the save grid (saves `low..high`): the same entries, without sorting them all. */
+function pruneOnGrid(low: number, high: number, context: FrontierContext): Frontier {
+  const { required, maxWildcards: w } = context;
+  const count = candidates.count;
+  context.work += count;
+  if (count === 0) return EMPTY;
+  grid.reset(w + 1, low, high);
+  const { cost: cellCost, save: cellSave, left: cellLeft, right: cellRight, width } = grid;
+  const { q: candQ, cost: candCost, save: candSave, left: candLeft, right: candRight } = candidates;
+  for (let at = 0; at < count; at++) {
+    const save = candSave[at] as number;
+    const cost = candCost[at] as number;
+    const cell = (candQ[at] as number) * width + (save < required ? save : required) - low;
+    const best = cellCost[cell] as number;
+    // Candidates come in order, so at a tie the earlier one stays.
+    if (cost < best || (cost === best && save > (cellSave[cell] as number))) {
+      cellCost[cell] = cost;
+      cellSave[cell] = save;
+      cellLeft[cell] = candLeft[at] as number;
+      cellRight[cell] = candRight[at] as number;
+    }
+  }
+  // The survivors in the candidates' sorted order (each row is a run), refs combined in that order.
+  const survivors = grid.collect();
+  candidates.reset(survivors);
+  for (let at = 0; at < survivors; at++) {
+    const cell = grid.survivors[at] as number;
+    const q = Math.floor(cell / width);
+    const save = cellSave[cell] as number;
+    candidates.push(q, cellCost[cell] as number, save, cellLeft[cell] as number, cellRight[cell] as number);
+  }
+  return emitSorted(context);
+}
+
+function lowestSave(frontier: Frontier): number {
+  let low = Number.POSITIVE_INFINITY;
+  for (let i = 2; i < frontier.length; i += 4) low = Math.min(low, frontier[i] as number);
+  return low;
+}
+
+function highestSave(frontier: Frontier): number {
+  let high = Number.NEGATIVE_INFINITY;
+  for (let i = 2; i < frontier.length; i += 4) high = Math.max(high, frontier[i] as number);
+  return high;
 }
 
 /**
@@ -121,8 +180,13 @@ export function finishFrontier(
 let bestEffective = new Float64Array(16);
 
 function pruneCandidates(context: FrontierContext): Frontier {
+  context.work += candidates.count;
+  return emitSorted(context);
+}
+
+/** Sorts the candidates and keeps those no earlier one dominates (the work is counted by the caller). */
+function emitSorted(context: FrontierContext): Frontier {
   const count = candidates.count;
-  context.work += count;
   if (count === 0) return EMPTY;
   const { maxWildcards: w, required } = context;
   const order = candidates.sorted();
