@@ -68,13 +68,7 @@ export async function moveIntoMonth(
     { owner, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS, ...cap },
   );
   if (outcome.kind === 'moved') {
-    deps.log.info('reservation moved to the month it is issued in', {
-      distributionId: entry.distributionId,
-      unitKey: entry.unitKey,
-      from: entry.month,
-      to: month,
-      paths: entry.plan.paths.length,
-    });
+    deps.log.info('reservation moved to the month it is issued in', movedFields(entry, month));
     return outcome.entry;
   }
   if (outcome.kind === 'cap-exceeded') {
@@ -109,12 +103,17 @@ export async function backToCreateMonth(
     { owner, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS },
   );
   if (outcome.kind !== 'moved') return entry; // lease lost: the holder or the sweep settles it
-  deps.log.info('reservation moved back to the month CloudFront created it in', {
+  deps.log.info('reservation moved back to the month CloudFront created it in', movedFields(entry, month));
+  return outcome.entry;
+}
+
+/** The log fields of a reservation moved from its month to `to`. */
+function movedFields(entry: LedgerEntry, to: string): Record<string, unknown> {
+  return {
     distributionId: entry.distributionId,
     unitKey: entry.unitKey,
     from: entry.month,
-    to: month,
+    to,
     paths: entry.plan.paths.length,
-  });
-  return outcome.entry;
+  };
 }
