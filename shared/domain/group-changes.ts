@@ -112,14 +112,15 @@ export function regroupWithout(
 }
 
 /**
- * A group while it is being filled. Nothing is hashed per change but the message id (and only when it
- * differs from the previous one: a message's changes come one after the other); paths are gathered
- * with repeats and sorted and de-duplicated once at the end (the planner then skips its own sort);
- * event times are compared as ISO text (which sorts like time).
+ * A group while it is being filled. Nothing is hashed per change: message ids are gathered without
+ * adjacent repeats (a message's changes come one after the other) and made distinct once at the end;
+ * paths are gathered with repeats and sorted and de-duplicated once at the end (the planner then skips
+ * its own sort); event times are compared as ISO text (which sorts like time).
  */
 interface OpenGroup {
   readonly distributionId: string;
-  readonly messageIds: Set<string>;
+  /** Message ids as they came, a run of one id kept once (repeats further apart are dropped at the end). */
+  readonly messageIds: string[];
   readonly pathList: string[];
   readonly changes: { [K in keyof GroupChanges]: GroupChanges[K] extends readonly (infer T)[] ? T[] : never };
   readonly routeIndexes: Set<number>;
@@ -147,7 +148,7 @@ function openGrouping(table: RouteTable): Grouping {
 function openGroup(distributionId: string): OpenGroup {
   return {
     distributionId,
-    messageIds: new Set(),
+    messageIds: [],
     pathList: [],
     changes: { messageIds: [], buckets: [], keys: [], kinds: [], eventTimes: [] },
     routeIndexes: new Set(),
@@ -184,7 +185,7 @@ function addChange(
       group.lastChange = number;
       if (group.lastMessageId !== messageId) {
         group.lastMessageId = messageId;
-        group.messageIds.add(messageId);
+        group.messageIds.push(messageId);
       }
       if (group.lastBucket !== bucket) group.lastBucket = bucket;
       const { changes } = group;
@@ -217,7 +218,7 @@ function closeGrouping({ groups, skipped }: Grouping): GroupedBatch {
         : countDistinctObjects(group.changes);
     closed.set(id, {
       distributionId: group.distributionId,
-      messageIds: [...group.messageIds],
+      messageIds: distinctInOrder(group.messageIds),
       paths,
       changes: group.changes,
       objectCount,
@@ -226,6 +227,15 @@ function closeGrouping({ groups, skipped }: Grouping): GroupedBatch {
     });
   }
   return { groups: closed, skipped };
+}
+
+/**
+ * The strings without repeats, in first-seen order. One `Set` built at the end: filling it while the
+ * batch is walked kept it growing through every scavenge and cost as much again (docs/benchmarks.md).
+ */
+function distinctInOrder(strings: string[]): string[] {
+  const distinct = new Set(strings);
+  return distinct.size === strings.length ? strings : [...distinct];
 }
 
 function countDistinctObjects({ buckets, keys }: GroupChanges): number {
