@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { parseSqsRecords } from '../shared/domain/events.ts';
-import { groupChanges } from '../shared/domain/group-changes.ts';
+import { groupSqsRecords } from '../shared/domain/group-changes.ts';
 import { planInvalidation } from '../shared/domain/planner/index.ts';
 import { compileRoutes } from '../shared/domain/routes.ts';
 import { buildSqsBatch } from '../test/helpers/events.ts';
@@ -67,8 +66,7 @@ export function runCollectorBench(log: (line: string) => void = console.log): Co
     baselineCpu.push(cpuMs(cpu));
     start = performance.now();
     cpu = process.cpuUsage();
-    const parsed = parseSqsRecords(records);
-    const { groups } = groupChanges(parsed.changes, table);
+    const { groups } = groupSqsRecords(records, table);
     for (const group of groups.values()) {
       sink += planInvalidation({ changed: [...group.paths], maxPaths: 500, maxWildcards: 13 }).paths.length;
     }

@@ -1,8 +1,8 @@
 import { backoffSeconds, visibilityCapSeconds } from '../domain/backoff.ts';
 import type { BatchBudget } from '../domain/budget.ts';
 import { stalenessOfRoutes } from '../domain/drain-order.ts';
-import { parseSqsRecords, type S3Change, type SqsRecordLike } from '../domain/events.ts';
-import { countObjects, type DistributionGroup, groupChanges } from '../domain/group-changes.ts';
+import type { SqsRecordLike } from '../domain/events.ts';
+import { type DistributionGroup, groupSqsRecords } from '../domain/group-changes.ts';
 import { DEFAULT_MAX_STALENESS_SECONDS } from '../domain/pending-policy.ts';
 import type { Inventory } from '../domain/planner/index.ts';
 import { isBucketName } from '../domain/route-config.ts';
@@ -91,43 +91,42 @@ export async function collectBatch(
   deps: CollectorDeps,
 ): Promise<PromiseSettledResult<void>[]> {
   const startedAt = deps.now();
-  const parsed = parseSqsRecords(records);
-  for (const problem of parsed.problems) deps.log.warn('record skipped', { ...problem });
-  deps.metrics.count('InvalidRecords', parsed.problems.length);
-  const grouped = groupChanges(parsed.changes, deps.routes);
-  const { skipped } = grouped;
+  const batch = groupSqsRecords(records, deps.routes);
+  for (const problem of batch.problems) deps.log.warn('record skipped', { ...problem });
+  deps.metrics.count('InvalidRecords', batch.problems.length);
+  const { skipped } = batch;
   // The bucket is named only when it is a bucket name: the field comes from the message (docs/security.md).
   for (const skip of skipped) {
     const bucket = isBucketName(skip.bucket) ? skip.bucket : 'not a bucket name';
     deps.log.info('change not routed', { messageId: skip.messageId, bucket, reason: skip.reason });
   }
-  deps.metrics.count('ChangedKeys', parsed.changes.length);
+  deps.metrics.count('ChangedKeys', batch.changeCount);
 
   const retried = new Set(
     records.filter((record) => Number(record.attributes?.ApproximateReceiveCount ?? '1') > 1).map((r) => r.messageId),
   );
   const groups =
     deps.progress === undefined
-      ? grouped.groups
-      : await skipHandledMessages(grouped.groups, parsed.changes, retried, deps.routes, deps.progress);
+      ? batch.groups
+      : await skipHandledMessages(batch.groups, retried, deps.routes, deps.progress);
   const failures = new Map<string, Error>();
   const handled: DistributionGroup[] = [];
   await Promise.all(
     [...groups.values()].map(async (group) => {
       try {
-        await processGroup(group, parsed.changes, deps);
+        await processGroup(group, deps);
         handled.push(group);
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
         const retryable = (failure as { retryable?: boolean }).retryable !== false;
         deps.log.error('distribution failed', {
           distributionId: group.distributionId,
-          messages: group.messageIds.size,
+          messages: group.messageIds.length,
           error: failure.name,
           reason: failure.message,
           retryable,
         });
-        if (failure instanceof DeferredError) deps.metrics.count('Deferred', group.messageIds.size);
+        if (failure instanceof DeferredError) deps.metrics.count('Deferred', group.messageIds.length);
         // Permanent failures come back too, at the longest backoff: after maxReceiveCount they land in
         // the DLQ with this log line, so nothing is lost while someone fixes the cause.
         for (const id of group.messageIds) failures.set(id, failure);
@@ -146,9 +145,9 @@ export async function collectBatch(
   });
 }
 
-async function processGroup(group: DistributionGroup, changes: readonly S3Change[], deps: CollectorDeps) {
+async function processGroup(group: DistributionGroup, deps: CollectorDeps) {
   const { inventory, requests } = await loadInventory(group, deps);
-  const { changed, free, newKeys, requests: evidence } = await splitNewKeys(group, changes, deps);
+  const { changed, free, newKeys, requests: evidence } = await splitNewKeys(group, deps);
   deps.metrics.count('NewKeysFree', newKeys);
   // Every S3 request the batch made is billed: the inventory's and the evidence's LIST pages alike.
   const savings = new BatchSavings(group.distributionId, {
@@ -192,7 +191,7 @@ async function issueGroup(
       unitKey,
       paths: changed,
       messageIds: [...group.messageIds],
-      changedObjects: countObjects(group),
+      changedObjects: group.objectCount,
       firstSeenAt: group.firstEventAt ?? deps.now(),
       maxStalenessSeconds: stalenessOfRoutes(
         deps.routes,
@@ -209,8 +208,8 @@ async function issueGroup(
       unitKey,
       callerReference: callerReferenceOf(unitKey),
       source: 'collector',
-      messageCount: group.messageIds.size,
-      changedObjects: countObjects(group),
+      messageCount: group.messageIds.length,
+      changedObjects: group.objectCount,
       ...(group.firstEventAt === undefined ? {} : { firstEventAt: group.firstEventAt }),
       plan: (budget) => plan(changed, budget),
     },

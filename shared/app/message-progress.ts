@@ -1,5 +1,4 @@
-import type { S3Change } from '../domain/events.ts';
-import { type DistributionGroup, groupChanges } from '../domain/group-changes.ts';
+import { type DistributionGroup, regroupWithout } from '../domain/group-changes.ts';
 import type { RouteTable } from '../domain/routes.ts';
 import type { MessageProgress } from './pending-ports.ts';
 
@@ -8,13 +7,11 @@ import type { MessageProgress } from './pending-ports.ts';
  * that came back (one of them failed, or SQS delivered it twice) is not issued again where it
  * succeeded. Only retried records (receive count above 1) are looked up.
  *
- * @param groups - the batch's groups by distribution
- * @param changes - the batch's parsed changes (to rebuild a group without the handled messages)
+ * @param groups - the batch's groups by distribution (a group is rebuilt from its changes without the handled messages)
  * @param retried - ids of the records received more than once
  */
 export async function skipHandledMessages(
   groups: ReadonlyMap<string, DistributionGroup>,
-  changes: readonly S3Change[],
   retried: ReadonlySet<string>,
   routes: RouteTable,
   progress: MessageProgress,
@@ -22,12 +19,11 @@ export async function skipHandledMessages(
   const kept = new Map(groups);
   if (retried.size === 0) return kept;
   for (const [distributionId, group] of groups) {
-    const candidates = [...group.messageIds].filter((id) => retried.has(id));
+    const candidates = group.messageIds.filter((id) => retried.has(id));
     if (candidates.length === 0) continue;
     const handled = await progress.handled(distributionId, candidates);
     if (handled.size === 0) continue;
-    const rest = changes.filter((change) => group.messageIds.has(change.messageId) && !handled.has(change.messageId));
-    const rebuilt = groupChanges(rest, routes).groups.get(distributionId);
+    const rebuilt = regroupWithout(group, handled, routes);
     if (rebuilt === undefined) kept.delete(distributionId);
     else kept.set(distributionId, rebuilt);
   }
@@ -50,7 +46,7 @@ export async function recordSharedMessages(
   const feeds = new Map<string, number>();
   for (const group of all) for (const id of group.messageIds) feeds.set(id, (feeds.get(id) ?? 0) + 1);
   for (const group of handled) {
-    const shared = [...group.messageIds].filter((id) => (feeds.get(id) ?? 0) > 1);
+    const shared = group.messageIds.filter((id) => (feeds.get(id) ?? 0) > 1);
     if (shared.length > 0) await progress.markHandled(group.distributionId, shared, now);
   }
 }

@@ -1,5 +1,5 @@
-import { CHANGE_KIND, type S3Change } from '../domain/events.ts';
-import type { DistributionGroup } from '../domain/group-changes.ts';
+import { CHANGE_KIND } from '../domain/events.ts';
+import type { DistributionGroup, GroupChanges } from '../domain/group-changes.ts';
 import { type CreatedKey, findNewKeys, type KeyHistory } from '../domain/new-keys.ts';
 import { type RouteTable, routeChange } from '../domain/routes.ts';
 
@@ -68,18 +68,14 @@ export interface SplitPaths {
  * the creation is at least the distribution's error-caching TTL old (findNewKeys). A path that a key
  * with no such evidence also serves stays must. Any failure to get evidence: everything is must.
  *
- * @param group - the distribution's share of the batch
- * @param changes - the batch's parsed changes (filtered here to the group's messages)
+ * @param group - the distribution's share of the batch, with its changes
  */
-export async function splitNewKeys(
-  group: DistributionGroup,
-  changes: readonly S3Change[],
-  deps: NewKeyDeps,
-): Promise<SplitPaths> {
+export async function splitNewKeys(group: DistributionGroup, deps: NewKeyDeps): Promise<SplitPaths> {
   const tally = { list: 0, get: 0 };
   const all = { changed: [...group.paths], free: [], newKeys: 0, requests: tally };
   if (deps.newKeys === undefined) return all;
-  const created = createdKeysByBucket(group, changes);
+  const objects = objectsByBucket(group.changes);
+  const created = createdKeysByBucket(objects);
   if (created.size === 0) return all;
   let fresh: Map<string, Set<string>>;
   try {
@@ -95,8 +91,8 @@ export async function splitNewKeys(
   const freePaths = new Set<string>();
   const mustPaths = new Set<string>();
   let newKeys = 0;
-  for (const [bucket, keys] of group.objects) {
-    for (const key of keys) {
+  for (const [bucket, keys] of objects) {
+    for (const key of keys.keys()) {
       const isNew = fresh.get(bucket)?.has(key) === true;
       if (isNew) newKeys++;
       for (const hit of routeChange(deps.routes, bucket, key)) {
@@ -117,24 +113,43 @@ function addRequests(tally: { list: number; get: number }, made: unknown): void 
   if (typeof count?.get === 'number') tally.get += count.get;
 }
 
-/** Per bucket, the group's keys whose every change was a creation, with the latest creation time. */
-function createdKeysByBucket(group: DistributionGroup, changes: readonly S3Change[]): Map<string, CreatedKey[]> {
-  const latest = new Map<string, { bucket: string; key: string; at: number | undefined; removed: boolean }>();
-  for (const change of changes) {
-    if (!group.messageIds.has(change.messageId) || group.objects.get(change.bucket)?.has(change.key) !== true) continue;
-    const id = `${change.bucket}\n${change.key}`;
-    const at = change.eventTime === undefined ? Number.NaN : Date.parse(change.eventTime);
-    const seen = latest.get(id) ?? { bucket: change.bucket, key: change.key, at: 0, removed: false };
+/** What the batch did to one object: its latest event time (undefined when one is unknown) and whether it was removed. */
+interface ObjectHistory {
+  readonly at: number | undefined;
+  readonly removed: boolean;
+}
+
+/** The group's distinct objects, by bucket, in the order they first changed. */
+function objectsByBucket(changes: GroupChanges): Map<string, Map<string, ObjectHistory>> {
+  const byBucket = new Map<string, Map<string, ObjectHistory>>();
+  for (let i = 0; i < changes.keys.length; i++) {
+    const bucket = changes.buckets[i] as string;
+    const key = changes.keys[i] as string;
+    const eventTime = changes.eventTimes[i];
+    let keys = byBucket.get(bucket);
+    if (keys === undefined) {
+      keys = new Map();
+      byBucket.set(bucket, keys);
+    }
+    const at = eventTime === undefined ? Number.NaN : Date.parse(eventTime);
+    const seen = keys.get(key) ?? { at: 0, removed: false };
     // An unknown time makes the key's creation time unknown (must).
     const time = Number.isNaN(at) || seen.at === undefined ? undefined : Math.max(seen.at, at);
-    latest.set(id, { ...seen, at: time, removed: seen.removed || change.kind === CHANGE_KIND.removed });
+    keys.set(key, { at: time, removed: seen.removed || changes.kinds[i] === CHANGE_KIND.removed });
   }
+  return byBucket;
+}
+
+/** Per bucket, the keys whose every change was a creation, with the latest creation time. */
+function createdKeysByBucket(objects: Map<string, Map<string, ObjectHistory>>): Map<string, CreatedKey[]> {
   const byBucket = new Map<string, CreatedKey[]>();
-  for (const { bucket, key, at, removed } of latest.values()) {
-    if (removed) continue;
-    const keys = byBucket.get(bucket) ?? [];
-    keys.push({ key, createdAt: at });
-    byBucket.set(bucket, keys);
+  for (const [bucket, keys] of objects) {
+    for (const [key, { at, removed }] of keys) {
+      if (removed) continue;
+      const created = byBucket.get(bucket) ?? [];
+      created.push({ key, createdAt: at });
+      byBucket.set(bucket, created);
+    }
   }
   return byBucket;
 }

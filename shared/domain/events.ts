@@ -91,30 +91,55 @@ function describeField(value: unknown, vocabulary: RegExp): string {
   return vocabulary.test(value) ? JSON.stringify(value) : `a string of ${value.length} characters`;
 }
 
+/** Receives each object change as the parser finds it, in batch order. */
+export type ChangeSink = (change: S3Change) => void;
+
+/** What a walk of a batch reports besides the changes it hands to its sink. */
+export interface BatchWalk {
+  readonly problems: RecordProblem[];
+  /** Message ids of `s3:TestEvent` messages: acknowledge silently. */
+  readonly testEvents: string[];
+}
+
 /**
  * Parses SQS records into object changes, problems and test events. Never throws for bad input.
  *
  * @param records - the SQS records of one batch
  */
 export function parseSqsRecords(records: readonly SqsRecordLike[]): ParsedBatch {
-  const batch: ParsedBatch = { changes: [], problems: [], testEvents: [] };
+  const changes: S3Change[] = [];
+  const { problems, testEvents } = walkSqsRecords(records, (change) => changes.push(change));
+  return { changes, problems, testEvents };
+}
+
+/**
+ * Parses SQS records and hands each object change to `onChange` as soon as it is read, so a caller
+ * that routes as it goes (`groupSqsRecords`) walks the batch once and keeps only what it needs.
+ * Never throws for bad input.
+ *
+ * @param records - the SQS records of one batch
+ * @param onChange - called once per change, in batch order
+ * @returns the problems and test events; every message id shows up in them or in a change
+ */
+export function walkSqsRecords(records: readonly SqsRecordLike[], onChange: ChangeSink): BatchWalk {
+  const walk: Walk = { problems: [], testEvents: [], onChange };
   for (let i = 0; i < records.length; i++) {
     const { messageId, body } = records[i] as SqsRecordLike;
     if (typeof body !== 'string') {
-      batch.problems.push({ messageId, reason: `body: expected a string, got ${describeValue(body)}` });
+      walk.problems.push({ messageId, reason: `body: expected a string, got ${describeValue(body)}` });
       continue;
     }
     let message: unknown;
     try {
       message = JSON.parse(body);
     } catch {
-      batch.problems.push({ messageId, reason: 'body: expected JSON, got text that does not parse' });
+      walk.problems.push({ messageId, reason: 'body: expected JSON, got text that does not parse' });
       continue;
     }
-    const reason = collectMessage(messageId, message, batch, false);
-    if (reason !== undefined) batch.problems.push({ messageId, reason });
+    const reason = collectMessage(messageId, message, walk, false);
+    if (reason !== undefined) walk.problems.push({ messageId, reason });
   }
-  return batch;
+  return { problems: walk.problems, testEvents: walk.testEvents };
 }
 
 /**
@@ -126,33 +151,38 @@ export function parseSqsRecords(records: readonly SqsRecordLike[]): ParsedBatch 
  */
 export function parseEventMessage(messageId: string, message: unknown, into?: ParsedBatch): ParsedBatch {
   const batch = into ?? { changes: [], problems: [], testEvents: [] };
-  const reason = collectMessage(messageId, message, batch, false);
-  if (reason !== undefined) batch.problems.push({ messageId, reason });
+  const walk: Walk = {
+    problems: batch.problems,
+    testEvents: batch.testEvents,
+    onChange: (change) => batch.changes.push(change),
+  };
+  const reason = collectMessage(messageId, message, walk, false);
+  if (reason !== undefined) walk.problems.push({ messageId, reason });
   return batch;
 }
 
-// The collectors below add changes (and per-record problems) to the batch and return the reason of a
+/** A walk in progress: where problems, test events and changes go. */
+interface Walk extends BatchWalk {
+  readonly onChange: ChangeSink;
+}
+
+// The collectors below hand changes to the walk's sink, add per-record problems to it, and return the reason of a
 // problem that concerns the whole message, or undefined.
 
-function collectMessage(
-  messageId: string,
-  message: unknown,
-  batch: ParsedBatch,
-  inEnvelope: boolean,
-): string | undefined {
+function collectMessage(messageId: string, message: unknown, walk: Walk, inEnvelope: boolean): string | undefined {
   if (!isObject(message)) return `message: ${NOT_AN_EVENT}, got ${describeField(message, NOTHING)}`;
   const records = message.Records;
-  if (records !== undefined) return collectNotification(messageId, records, batch);
+  if (records !== undefined) return collectNotification(messageId, records, walk);
   if (message.Event === 's3:TestEvent') {
-    batch.testEvents.push(messageId);
+    walk.testEvents.push(messageId);
     return undefined;
   }
-  if (message.source === 'aws.s3') return collectEventBridge(messageId, message, batch);
-  if (message.Type !== undefined && !inEnvelope) return collectSns(messageId, message, batch);
+  if (message.source === 'aws.s3') return collectEventBridge(messageId, message, walk);
+  if (message.Type !== undefined && !inEnvelope) return collectSns(messageId, message, walk);
   return `message: ${NOT_AN_EVENT}`;
 }
 
-function collectSns(messageId: string, envelope: Json, batch: ParsedBatch): string | undefined {
+function collectSns(messageId: string, envelope: Json, walk: Walk): string | undefined {
   if (envelope.Type !== 'Notification') {
     return `Type: expected an SNS "Notification", got ${describeField(envelope.Type, SNS_TYPE)}`;
   }
@@ -165,10 +195,10 @@ function collectSns(messageId: string, envelope: Json, batch: ParsedBatch): stri
   } catch {
     return 'Message: expected JSON, got text that does not parse';
   }
-  return collectMessage(messageId, inner, batch, true);
+  return collectMessage(messageId, inner, walk, true);
 }
 
-function collectNotification(messageId: string, records: unknown, batch: ParsedBatch): string | undefined {
+function collectNotification(messageId: string, records: unknown, walk: Walk): string | undefined {
   if (!Array.isArray(records) || records.length === 0) {
     return `Records: expected a non-empty array, got ${describeField(records, NOTHING)}`;
   }
@@ -178,13 +208,13 @@ function collectNotification(messageId: string, records: unknown, batch: ParsedB
     if (!isObject(record)) reason = `Records[${i}]: expected an object, got ${describeField(record, NOTHING)}`;
     else if (record.eventSource !== 'aws:s3') {
       reason = `Records[${i}].eventSource: expected "aws:s3", got ${describeField(record.eventSource, EVENT_SOURCE)}`;
-    } else reason = collectS3Record(messageId, record, i, batch);
-    if (reason !== undefined) batch.problems.push({ messageId, reason });
+    } else reason = collectS3Record(messageId, record, i, walk);
+    if (reason !== undefined) walk.problems.push({ messageId, reason });
   }
   return undefined;
 }
 
-function collectS3Record(messageId: string, record: Json, index: number, batch: ParsedBatch): string | undefined {
+function collectS3Record(messageId: string, record: Json, index: number, walk: Walk): string | undefined {
   const eventName = record.eventName;
   const kind = typeof eventName === 'string' ? kindOfEventName(eventName) : undefined;
   if (kind === undefined) {
@@ -197,10 +227,10 @@ function collectS3Record(messageId: string, record: Json, index: number, batch: 
     return `Records[${index}].s3.bucket.name: expected a bucket name, got ${describeField(bucket, NOTHING)}`;
   }
   const object = isObject(s3) ? s3.object : undefined;
-  return addChange(batch, messageId, index, bucket, object, kind, eventName as string, record.eventTime);
+  return addChange(walk, messageId, index, bucket, object, kind, eventName as string, record.eventTime);
 }
 
-function collectEventBridge(messageId: string, event: Json, batch: ParsedBatch): string | undefined {
+function collectEventBridge(messageId: string, event: Json, walk: Walk): string | undefined {
   const detailType = event['detail-type'];
   let kind: ChangeKind;
   if (detailType === 'Object Created') kind = CHANGE_KIND.created;
@@ -213,7 +243,7 @@ function collectEventBridge(messageId: string, event: Json, batch: ParsedBatch):
     return `detail.bucket.name: expected a bucket name, got ${describeField(bucket, NOTHING)}`;
   }
   const object = isObject(detail) ? detail.object : undefined;
-  return addChange(batch, messageId, EVENTBRIDGE, bucket, object, kind, detailType, event.time);
+  return addChange(walk, messageId, EVENTBRIDGE, bucket, object, kind, detailType, event.time);
 }
 
 /** `recordIndex` of an EventBridge event, whose object sits at `detail.object`. */
@@ -224,7 +254,7 @@ function objectField(recordIndex: number): string {
 }
 
 function addChange(
-  batch: ParsedBatch,
+  walk: Walk,
   messageId: string,
   recordIndex: number,
   bucket: string,
@@ -250,10 +280,10 @@ function addChange(
     eventTime: typeof eventTime === 'string' ? eventTime : undefined,
     size: typeof size === 'number' ? size : undefined,
   };
-  batch.changes.push(change);
+  walk.onChange(change);
   if (recordIndex === EVENTBRIDGE && rawKey.includes('+')) {
     const literal = decodeEventKeyKeepingPlus(rawKey);
-    if (literal.ok && literal.key !== decoded.key) batch.changes.push({ ...change, key: literal.key });
+    if (literal.ok && literal.key !== decoded.key) walk.onChange({ ...change, key: literal.key });
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import type { S3Change } from './events.ts';
+import { type ChangeKind, type RecordProblem, type S3Change, type SqsRecordLike, walkSqsRecords } from './events.ts';
 import { firstDoubtfulIndex } from './paths.ts';
 import { sortUnique } from './planner/sorted-strings.ts';
 import { type RouteTable, routeChange, type SkipReason } from './routes.ts';
@@ -6,33 +6,32 @@ import { type RouteTable, routeChange, type SkipReason } from './routes.ts';
 /** Everything one batch asks of one distribution. */
 export interface DistributionGroup {
   readonly distributionId: string;
-  /** SQS message ids whose changes route here: with the distribution, the unit of work. */
-  readonly messageIds: Set<string>;
+  /** SQS message ids whose changes route here, distinct, in the order they first came: with the distribution, the unit of work. */
+  readonly messageIds: readonly string[];
   /** Served CloudFront paths to invalidate (encoded), distinct and sorted by code unit. */
   readonly paths: readonly string[];
-  /** Distinct changed object keys, by bucket. */
-  readonly objects: Map<string, Set<string>>;
+  /** The changes routed here, in batch order, each once (also when several of the distribution's routes took it). */
+  readonly changes: GroupChanges;
+  /** How many distinct objects (bucket and key) the changes touched. */
+  readonly objectCount: number;
   /** Routes (by index) that fed this group. */
-  readonly routeIndexes: Set<number>;
+  readonly routeIndexes: ReadonlySet<number>;
   /** Earliest S3 event time of the group, epoch ms (undefined when no record had one). */
-  firstEventAt: number | undefined;
+  readonly firstEventAt: number | undefined;
 }
 
 /**
- * A group while it is being filled: event times are kept as ISO text (which sorts like time), and paths
- * are gathered with repeats, then sorted and de-duplicated once (cheaper than a `Set` per group, and the
- * planner then skips its own sort).
+ * A group's changes as columns, entry `i` of each for change `i`. Not an object per change: 10,000 small
+ * objects held from the parse to the plan cost the garbage collector more than the parse itself, while
+ * the same fields in a few arrays cost little (docs/benchmarks.md, "Collector").
  */
-interface OpenGroup extends Omit<DistributionGroup, 'paths'> {
-  readonly pathList: string[];
-  firstEventTime: string | undefined;
-}
-
-/** How many distinct objects a group's changes touched. */
-export function countObjects(group: DistributionGroup): number {
-  let count = 0;
-  for (const keys of group.objects.values()) count += keys.size;
-  return count;
+export interface GroupChanges {
+  readonly messageIds: readonly string[];
+  readonly buckets: readonly string[];
+  /** Decoded object keys. */
+  readonly keys: readonly string[];
+  readonly kinds: readonly ChangeKind[];
+  readonly eventTimes: readonly (string | undefined)[];
 }
 
 /** A change that produced no path, with why (for the logs; never the object's content). */
@@ -49,6 +48,32 @@ export interface GroupedBatch {
   readonly skipped: SkippedChange[];
 }
 
+/** One SQS batch parsed, routed and grouped in a single walk. */
+export interface CollectedBatch extends GroupedBatch {
+  readonly problems: RecordProblem[];
+  /** Message ids of `s3:TestEvent` messages: acknowledge silently. */
+  readonly testEvents: string[];
+  /** How many object changes the batch held, routed or not. */
+  readonly changeCount: number;
+}
+
+/**
+ * Parses, routes and groups one SQS batch in a single walk: each change is routed as soon as it is read
+ * (`walkSqsRecords`) and only what the groups need is kept. Problems and test events are those
+ * `parseSqsRecords` reports; groups and skips those `groupChanges` makes of its changes. Never throws
+ * for bad input.
+ *
+ * @param records - the SQS records of one batch
+ * @param table - compiled routes
+ */
+export function groupSqsRecords(records: readonly SqsRecordLike[], table: RouteTable): CollectedBatch {
+  const grouping = openGrouping(table);
+  const { problems, testEvents } = walkSqsRecords(records, (change) =>
+    addChange(grouping, change.messageId, change.bucket, change.key, change.kind, change.eventTime),
+  );
+  return { ...closeGrouping(grouping), problems, testEvents, changeCount: grouping.changeCount };
+}
+
 /**
  * Routes every change and groups the resulting paths by distribution.
  *
@@ -56,49 +81,177 @@ export interface GroupedBatch {
  * @param table - compiled routes
  */
 export function groupChanges(changes: readonly S3Change[], table: RouteTable): GroupedBatch {
-  const groups = new Map<string, OpenGroup>();
-  const skipped: SkippedChange[] = [];
+  const grouping = openGrouping(table);
   for (const change of changes) {
-    const hits = routeChange(table, change.bucket, change.key);
-    for (const hit of hits) {
-      if (!hit.ok) {
-        skipped.push({ messageId: change.messageId, bucket: change.bucket, key: change.key, reason: hit.reason });
-        continue;
-      }
-      let group = groups.get(hit.distributionId);
-      if (group === undefined) {
-        group = {
-          distributionId: hit.distributionId,
-          messageIds: new Set(),
-          pathList: [],
-          objects: new Map(),
-          routeIndexes: new Set(),
-          firstEventAt: undefined,
-          firstEventTime: undefined,
-        };
-        groups.set(hit.distributionId, group);
-      }
-      group.messageIds.add(change.messageId);
-      let keys = group.objects.get(change.bucket);
-      if (keys === undefined) {
-        keys = new Set();
-        group.objects.set(change.bucket, keys);
-      }
-      keys.add(change.key);
-      group.routeIndexes.add(hit.routeIndex);
-      for (const path of hit.servedPaths) group.pathList.push(path);
-      // S3 writes ISO-8601 UTC times of one format, so text order is time order: parse once at the end.
-      const time = change.eventTime;
-      if (time !== undefined && (group.firstEventTime === undefined || time < group.firstEventTime))
-        group.firstEventTime = time;
-    }
+    addChange(grouping, change.messageId, change.bucket, change.key, change.kind, change.eventTime);
   }
+  return closeGrouping(grouping);
+}
+
+/**
+ * The group as it would be without some of its messages' changes.
+ *
+ * @param group - one distribution's group
+ * @param dropped - message ids whose changes to leave out
+ * @param table - the routes the group was made with
+ * @returns the smaller group, or undefined when no change is left
+ */
+export function regroupWithout(
+  group: DistributionGroup,
+  dropped: ReadonlySet<string>,
+  table: RouteTable,
+): DistributionGroup | undefined {
+  const grouping = openGrouping(table);
+  const { messageIds, buckets, keys, kinds, eventTimes } = group.changes;
+  for (let i = 0; i < messageIds.length; i++) {
+    const messageId = messageIds[i] as string;
+    if (dropped.has(messageId)) continue;
+    addChange(grouping, messageId, buckets[i] as string, keys[i] as string, kinds[i] as ChangeKind, eventTimes[i]);
+  }
+  return closeGrouping(grouping).groups.get(group.distributionId);
+}
+
+/**
+ * A group while it is being filled. Nothing is hashed per change: message ids are gathered without
+ * adjacent repeats (a message's changes come one after the other) and made distinct once at the end;
+ * paths are gathered with repeats and sorted and de-duplicated once at the end (the planner then skips
+ * its own sort); event times are compared as ISO text (which sorts like time).
+ */
+interface OpenGroup {
+  readonly distributionId: string;
+  /** Message ids as they came, a run of one id kept once (repeats further apart are dropped at the end). */
+  readonly messageIds: string[];
+  readonly pathList: string[];
+  readonly changes: { [K in keyof GroupChanges]: GroupChanges[K] extends readonly (infer T)[] ? T[] : never };
+  readonly routeIndexes: Set<number>;
+  /** The last change added, by its number in the grouping (one change may reach the group by two routes). */
+  lastChange: number;
+  lastMessageId: string | undefined;
+  /** The previous change's bucket: equal bucket names are kept as one string. */
+  lastBucket: string | undefined;
+  firstEventTime: string | undefined;
+  /** Whether some hit served no path (then an object changed twice may leave no repeated path). */
+  pathless: boolean;
+}
+
+interface Grouping {
+  readonly table: RouteTable;
+  readonly groups: Map<string, OpenGroup>;
+  readonly skipped: SkippedChange[];
+  changeCount: number;
+}
+
+function openGrouping(table: RouteTable): Grouping {
+  return { table, groups: new Map(), skipped: [], changeCount: 0 };
+}
+
+function openGroup(distributionId: string): OpenGroup {
+  return {
+    distributionId,
+    messageIds: [],
+    pathList: [],
+    changes: { messageIds: [], buckets: [], keys: [], kinds: [], eventTimes: [] },
+    routeIndexes: new Set(),
+    lastChange: -1,
+    lastMessageId: undefined,
+    lastBucket: undefined,
+    firstEventTime: undefined,
+    pathless: false,
+  };
+}
+
+function addChange(
+  grouping: Grouping,
+  messageId: string,
+  bucket: string,
+  key: string,
+  kind: ChangeKind,
+  eventTime: string | undefined,
+): void {
+  const number = grouping.changeCount++;
+  const hits = routeChange(grouping.table, bucket, key);
+  for (let i = 0; i < hits.length; i++) {
+    const hit = hits[i] as (typeof hits)[number];
+    if (!hit.ok) {
+      grouping.skipped.push({ messageId, bucket, key, reason: hit.reason });
+      continue;
+    }
+    let group = grouping.groups.get(hit.distributionId);
+    if (group === undefined) {
+      group = openGroup(hit.distributionId);
+      grouping.groups.set(hit.distributionId, group);
+    }
+    if (group.lastChange !== number) {
+      group.lastChange = number;
+      if (group.lastMessageId !== messageId) {
+        group.lastMessageId = messageId;
+        group.messageIds.push(messageId);
+      }
+      if (group.lastBucket !== bucket) group.lastBucket = bucket;
+      const { changes } = group;
+      changes.messageIds.push(messageId);
+      changes.buckets.push(group.lastBucket);
+      changes.keys.push(key);
+      changes.kinds.push(kind);
+      changes.eventTimes.push(eventTime);
+      // S3 writes ISO-8601 UTC times of one format, so text order is time order: parse once at the end.
+      if (eventTime !== undefined && (group.firstEventTime === undefined || eventTime < group.firstEventTime))
+        group.firstEventTime = eventTime;
+    }
+    group.routeIndexes.add(hit.routeIndex);
+    const served = hit.servedPaths;
+    if (served.length === 0) group.pathless = true;
+    for (let j = 0; j < served.length; j++) group.pathList.push(served[j] as string);
+  }
+}
+
+function closeGrouping({ groups, skipped }: Grouping): GroupedBatch {
   const closed = new Map<string, DistributionGroup>();
-  for (const [id, { firstEventTime, pathList, ...group }] of groups) {
-    const at = firstEventTime === undefined ? Number.NaN : Date.parse(firstEventTime);
-    closed.set(id, { ...group, paths: sortUnique(pathList), firstEventAt: Number.isNaN(at) ? undefined : at });
+  for (const [id, group] of groups) {
+    const at = group.firstEventTime === undefined ? Number.NaN : Date.parse(group.firstEventTime);
+    const paths = sortUnique(group.pathList);
+    // Two changes of one object take the same routes, so they push the same paths: when no path was
+    // pushed twice (and every hit pushed one), no object changed twice and each change is one object.
+    const objectCount =
+      paths.length === group.pathList.length && !group.pathless
+        ? group.changes.keys.length
+        : countDistinctObjects(group.changes);
+    closed.set(id, {
+      distributionId: group.distributionId,
+      messageIds: distinctInOrder(group.messageIds),
+      paths,
+      changes: group.changes,
+      objectCount,
+      routeIndexes: group.routeIndexes,
+      firstEventAt: Number.isNaN(at) ? undefined : at,
+    });
   }
   return { groups: closed, skipped };
+}
+
+/**
+ * The strings without repeats, in first-seen order. One `Set` built at the end: filling it while the
+ * batch is walked kept it growing through every scavenge and cost as much again (docs/benchmarks.md).
+ */
+function distinctInOrder(strings: string[]): string[] {
+  const distinct = new Set(strings);
+  return distinct.size === strings.length ? strings : [...distinct];
+}
+
+function countDistinctObjects({ buckets, keys }: GroupChanges): number {
+  const byBucket = new Map<string, Set<string>>();
+  for (let i = 0; i < keys.length; i++) {
+    const bucket = buckets[i] as string;
+    let inBucket = byBucket.get(bucket);
+    if (inBucket === undefined) {
+      inBucket = new Set();
+      byBucket.set(bucket, inBucket);
+    }
+    inBucket.add(keys[i] as string);
+  }
+  let count = 0;
+  for (const inBucket of byBucket.values()) count += inBucket.size;
+  return count;
 }
 
 /**

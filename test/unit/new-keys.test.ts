@@ -110,7 +110,7 @@ describe('splitNewKeys', () => {
   it('moves the paths of new keys to free, index-document directories included', async () => {
     // Act
     if (group === undefined) throw new Error('expected a group');
-    const split = await splitNewKeys(group, changes, { routes, newKeys, now: () => T0 + 60 * SECOND, log });
+    const split = await splitNewKeys(group, { routes, newKeys, now: () => T0 + 60 * SECOND, log });
     // Assess: gone.html was created and deleted in the batch, so it is not even asked about
     expect(asked).toEqual([['assets/app.1a2b.js', 'docs/index.html', 'index.html']]);
     expect(split.free.sort()).toEqual(['/assets/app.1a2b.js', '/docs/', '/docs/index.html']);
@@ -125,7 +125,7 @@ describe('splitNewKeys', () => {
     const failure = Object.assign(new Error('SlowDown'), { requests: { list: 2, get: 1 } });
     const failing = { ...newKeys, versions: { histories: () => Promise.reject(failure) } };
     // Act
-    const split = await splitNewKeys(group, changes, { routes, newKeys: failing, now: () => T0 + 60 * SECOND, log });
+    const split = await splitNewKeys(group, { routes, newKeys: failing, now: () => T0 + 60 * SECOND, log });
     // Assess
     expect(split.free).toEqual([]);
     expect(split.requests).toEqual({ list: 2, get: 1 });
@@ -136,8 +136,8 @@ describe('splitNewKeys', () => {
     if (group === undefined) throw new Error('expected a group');
     const failing = { ...newKeys, errorCaching: { errorCachingMs: () => Promise.reject(new Error('AccessDenied')) } };
     // Act
-    const failed = await splitNewKeys(group, changes, { routes, newKeys: failing, now: () => T0 + 60 * SECOND, log });
-    const early = await splitNewKeys(group, changes, { routes, newKeys, now: () => T0 + 5 * SECOND, log });
+    const failed = await splitNewKeys(group, { routes, newKeys: failing, now: () => T0 + 60 * SECOND, log });
+    const early = await splitNewKeys(group, { routes, newKeys, now: () => T0 + 5 * SECOND, log });
     // Assess
     for (const split of [failed, early]) {
       expect(split.free).toEqual([]);
@@ -161,7 +161,7 @@ describe('splitNewKeys', () => {
     if (own === undefined) throw new Error('expected a group');
     asked.length = 0;
     // Act
-    const split = await splitNewKeys(own, changes, { routes: unlisted, newKeys, now: () => T0 + 60 * SECOND, log });
+    const split = await splitNewKeys(own, { routes: unlisted, newKeys, now: () => T0 + 60 * SECOND, log });
     // Assess
     expect(asked).toEqual([]);
     expect(split.free).toEqual([]);
