@@ -1,3 +1,4 @@
+import { distinctInOrder } from './distinct-strings.ts';
 import { type ChangeKind, type RecordProblem, type S3Change, type SqsRecordLike, walkSqsRecords } from './events.ts';
 import { firstDoubtfulIndex } from './paths.ts';
 import { sortUnique } from './planner/sorted-strings.ts';
@@ -227,15 +228,6 @@ function closeGrouping({ groups, skipped }: Grouping): GroupedBatch {
     });
   }
   return { groups: closed, skipped };
-}
-
-/**
- * The strings without repeats, in first-seen order. One `Set` built at the end: filling it while the
- * batch is walked kept it growing through every scavenge and cost as much again (docs/benchmarks.md).
- */
-function distinctInOrder(strings: string[]): string[] {
-  const distinct = new Set(strings);
-  return distinct.size === strings.length ? strings : [...distinct];
 }
 
 function countDistinctObjects({ buckets, keys }: GroupChanges): number {
