@@ -42,10 +42,23 @@ export class CloudFrontError extends AdapterError {
   }
 }
 
+/**
+ * Whether S3 bills a call that failed. S3 bills 2xx and 4xx answers, never 5xx ones such as 503 Slow
+ * Down (AWS, "Billing for Amazon S3 error responses"), and the SDK's own retries are of 5xx answers
+ * and dropped connections. A failure without an HTTP answer (a timeout, a reset) is counted: whether
+ * S3 saw it is unknown, and counting it can only make the reported savings smaller, never larger.
+ *
+ * @param error - what the S3 client threw
+ */
+export function isBilledS3Failure(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null | undefined)?.$metadata?.httpStatusCode;
+  return !(typeof status === 'number' && status >= 500);
+}
+
 /** Listing the bucket for the planner's inventory failed or went past its request cap. */
 export class InventoryError extends AdapterError {
   override name = 'InventoryError';
-  /** LIST requests made before the failure (they are billed all the same). */
+  /** Billed LIST requests made up to the failure (the failed one too, unless S3 answered 5xx). */
   readonly requests: number;
 
   constructor(message: string, options: { retryable: boolean; requests: number; cause?: unknown }) {
@@ -57,7 +70,7 @@ export class InventoryError extends AdapterError {
 /** Reading the evidence that keys are new (bucket versions, error-caching TTL) failed. */
 export class NewKeyEvidenceError extends AdapterError {
   override name = 'NewKeyEvidenceError';
-  /** S3 requests made before the failure, by price tier (billed all the same; none for CloudFront). */
+  /** Billed S3 requests made up to the failure, by price tier (the failed one too, unless S3 answered 5xx; none for CloudFront). */
   readonly requests: S3RequestCount;
 
   constructor(message: string, options: { retryable: boolean; requests?: S3RequestCount; cause?: unknown }) {

@@ -1,6 +1,6 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { KeyLister, KeyListing } from '../app/ports.ts';
-import { InventoryError } from './errors.ts';
+import { InventoryError, isBilledS3Failure } from './errors.ts';
 
 /** Options of the S3 lister. */
 export interface S3KeyListerOptions {
@@ -49,6 +49,7 @@ export class S3KeyLister implements KeyLister {
         }
       }
     } catch (error) {
+      if (!isBilledS3Failure(error)) requests--;
       const name = error instanceof Error ? error.name : 'UnknownError';
       throw new InventoryError(`ListObjectsV2 on s3://${bucket}/${prefix} failed: ${name}`, {
         retryable: true,

@@ -1,7 +1,7 @@
 import { GetBucketVersioningCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3RequestCount, VersionHistories, VersionHistoryReader } from '../app/new-keys.ts';
 import type { KeyHistory } from '../domain/new-keys.ts';
-import { NewKeyEvidenceError } from './errors.ts';
+import { isBilledS3Failure, NewKeyEvidenceError } from './errors.ts';
 
 /** Options of the version-history reader. */
 export interface S3VersionHistoryOptions {
@@ -59,7 +59,7 @@ export class S3VersionHistory implements VersionHistoryReader {
       let complete = false;
       while (requests.list < this.#options.maxRequests) {
         requests.list++;
-        const page = await evidence('ListObjectVersions', bucket, requests, () =>
+        const page = await evidence('ListObjectVersions', bucket, requests, 'list', () =>
           this.#client.send(
             new ListObjectVersionsCommand({ Bucket: bucket, Prefix: folder, Delimiter: '/', ...marker }),
           ),
@@ -92,7 +92,7 @@ export class S3VersionHistory implements VersionHistoryReader {
     const cached = this.#versioning.get(bucket);
     if (cached !== undefined && now - cached.at < this.#options.versioningCacheMs) return cached.enabled;
     requests.get++;
-    const answer = await evidence('GetBucketVersioning', bucket, requests, () =>
+    const answer = await evidence('GetBucketVersioning', bucket, requests, 'get', () =>
       this.#client.send(new GetBucketVersioningCommand({ Bucket: bucket })),
     );
     const enabled = answer.Status === 'Enabled';
@@ -101,16 +101,21 @@ export class S3VersionHistory implements VersionHistoryReader {
   }
 }
 
-/** Runs an S3 call; a failure says which call on which bucket, and the requests made so far (counted first). */
+/**
+ * Runs an S3 call, already counted in `requests[tier]`; a failure says which call on which bucket, and
+ * the billed requests so far (the failed call uncounted when S3 answered 5xx).
+ */
 async function evidence<T>(
   action: string,
   bucket: string,
-  requests: S3RequestCount,
+  requests: { list: number; get: number },
+  tier: keyof S3RequestCount,
   call: () => Promise<T>,
 ): Promise<T> {
   try {
     return await call();
   } catch (error) {
+    if (!isBilledS3Failure(error)) requests[tier]--;
     const name = error instanceof Error ? error.name : 'UnknownError';
     throw new NewKeyEvidenceError(`${action} on s3://${bucket} failed: ${name}`, {
       retryable: true,

@@ -26,7 +26,7 @@ export interface VersionHistoryReader {
    * The histories of `keys`, or none when the bucket's versioning is not `Enabled`. A key whose listing
    * was not complete (over the request cap) is left out of the map: it stays must.
    * @throws when S3 fails (the caller then treats every key as must); a `requests` property of the
-   *   error ({@link S3RequestCount}) says what was made before, billed all the same
+   *   error ({@link S3RequestCount}) says the billed requests made up to the failure (S3 bills 4xx answers, not 5xx)
    */
   histories(bucket: string, keys: readonly string[]): Promise<VersionHistories>;
 }
@@ -58,7 +58,7 @@ export interface SplitPaths {
   /** Paths of new keys only: no cover needed, never collateral. */
   readonly free: string[];
   readonly newKeys: number;
-  /** S3 requests made for the evidence, also when it failed (billed all the same). */
+  /** S3 requests made for the evidence, also when it failed (billed: a 5xx answer is not). */
   readonly requests: S3RequestCount;
 }
 

@@ -7,6 +7,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { NewKeyEvidenceError } from '../../shared/adapters/errors.ts';
 import { S3VersionHistory } from '../../shared/adapters/s3-version-history.ts';
+import { s3Failure } from '../helpers/s3-failure.ts';
 
 /**
  * A client that answers GetBucketVersioning and ListObjectVersions from a list of entries, in S3's
@@ -129,17 +130,20 @@ describe('S3VersionHistory', () => {
     ]);
   });
 
-  it('says on its error how many requests were made before S3 failed', async () => {
-    // Prepare: the third ListObjectVersions call fails
+  // S3 bills 2xx and 4xx answers, not 5xx ones (AWS, "Billing for Amazon S3 error responses").
+  it.each([
+    { answer: 'no answer (connection reset)', status: undefined, name: 'ECONNRESET', list: 3 },
+    { answer: '500 InternalError', status: 500, name: 'InternalError', list: 2 },
+    { answer: '503 SlowDown', status: 503, name: 'SlowDown', list: 2 },
+    { answer: '403 AccessDenied', status: 403, name: 'AccessDenied', list: 3 },
+  ])('says on its error the billed requests up to a failed third page: $answer', async ({ status, name, list }) => {
+    // Prepare: the third ListObjectVersions call fails as the SDK reports it
     const { client } = versionedClient('Enabled', ENTRIES);
     let listed = 0;
     const failing = {
       send: (command: unknown) => {
-        if (command instanceof ListObjectVersionsCommand && ++listed === 3) {
-          return Promise.reject(
-            Object.assign(new Error('We encountered an internal error'), { name: 'InternalError' }),
-          );
-        }
+        if (command instanceof ListObjectVersionsCommand && ++listed === 3)
+          return Promise.reject(s3Failure(name, status));
         return client.send(command as ListObjectVersionsCommand);
       },
     } as unknown as S3Client;
@@ -148,7 +152,18 @@ describe('S3VersionHistory', () => {
     const error = await reader.histories('site', ['assets/a.js', 'index.html']).catch((caught: unknown) => caught);
     // Assess
     expect(error).toBeInstanceOf(NewKeyEvidenceError);
-    expect((error as NewKeyEvidenceError).message).toBe('ListObjectVersions on s3://site failed: InternalError');
-    expect((error as NewKeyEvidenceError).requests).toEqual({ list: 3, get: 1 });
+    expect((error as NewKeyEvidenceError).message).toBe(`ListObjectVersions on s3://site failed: ${name}`);
+    expect((error as NewKeyEvidenceError).requests).toEqual({ list, get: 1 });
+  });
+
+  it('does not count a GetBucketVersioning that S3 answered with 503', async () => {
+    // Prepare
+    const failing = { send: () => Promise.reject(s3Failure('SlowDown', 503)) } as unknown as S3Client;
+    const reader = new S3VersionHistory(failing, { maxRequests: 10, versioningCacheMs: 60_000, now: () => 0 });
+    // Act
+    const error = await reader.histories('site', ['index.html']).catch((caught: unknown) => caught);
+    // Assess
+    expect((error as NewKeyEvidenceError).message).toBe('GetBucketVersioning on s3://site failed: SlowDown');
+    expect((error as NewKeyEvidenceError).requests).toEqual({ list: 0, get: 0 });
   });
 });
