@@ -230,8 +230,7 @@ async function issueUnit(entry: LedgerEntry, owner: string, deps: UnitDeps): Pro
   }
   await deps.checkpoint?.('after-create', entry.unitKey);
   const issuedAt = deps.now();
-  const counted = await backToCreateMonth(entry, createTime, owner, deps);
-  await deps.ledger.markIssued(counted, invalidationId, issuedAt);
+  const counted = await recordIssued(entry, { invalidationId, createTime, issuedAt }, owner, deps);
   await deps.checkpoint?.('after-mark', entry.unitKey);
   deps.metrics.count('Invalidations', 1);
   deps.metrics.count('PathsIssued', entry.plan.paths.length);
@@ -241,6 +240,50 @@ async function issueUnit(entry: LedgerEntry, owner: string, deps: UnitDeps): Pro
     unitKey: entry.unitKey,
     invalidationId,
   });
-  await deps.afterIssue?.(counted, invalidationId);
+  await afterIssued(counted, invalidationId, deps);
   return { ...counted, status: LEDGER_STATUS.issued, invalidationId, issuedAt };
+}
+
+/**
+ * Records a unit CloudFront has created. From the create on, the unit's changes are done whatever the
+ * ledger says, so a failure to record them is logged, never thrown: thrown, it would send the changes
+ * back (to the pending set, or to SQS as failed records) to be planned again under another unit, whose
+ * CallerReference CloudFront does not know, and the distribution would be invalidated and billed twice
+ * for them (soak seed 148). The entry stays `reserved` with its open marker, its paths counted, and the
+ * reservation sweep finds its CallerReference in CloudFront and marks it issued.
+ */
+async function recordIssued(
+  entry: LedgerEntry,
+  created: { readonly invalidationId: string; readonly createTime: number | undefined; readonly issuedAt: number },
+  owner: string,
+  deps: UnitDeps,
+): Promise<LedgerEntry> {
+  let counted = entry;
+  try {
+    counted = await backToCreateMonth(entry, created.createTime, owner, deps);
+    await deps.ledger.markIssued(counted, created.invalidationId, created.issuedAt);
+  } catch (error) {
+    deps.log.warn('invalidation issued, not recorded: the reservation sweep records it', {
+      ...issuedFields(counted, created.invalidationId),
+      error: (error as Error).name,
+      reason: (error as Error).message,
+    });
+  }
+  return counted;
+}
+
+/** The watcher's check of an issued unit: lost with a warning rather than sending the unit's changes back. */
+async function afterIssued(entry: LedgerEntry, invalidationId: string, deps: UnitDeps): Promise<void> {
+  try {
+    await deps.afterIssue?.(entry, invalidationId);
+  } catch (error) {
+    deps.log.warn('invalidation issued, its check not scheduled', {
+      ...issuedFields(entry, invalidationId),
+      error: (error as Error).name,
+    });
+  }
+}
+
+function issuedFields(entry: LedgerEntry, invalidationId: string): Record<string, unknown> {
+  return { distributionId: entry.distributionId, unitKey: entry.unitKey, invalidationId };
 }
