@@ -110,6 +110,34 @@ describe('fault regressions', () => {
     };
   }
 
+  const ownClients: DynamoDBClient[] = [];
+  afterAll(() => {
+    for (const client of ownClients) client.destroy();
+  });
+
+  /**
+   * Collector deps over a DynamoDB client of the test's own, whose middleware `instrument` adds (faults
+   * injected inside the SDK's retry loop, or commands counted at the client).
+   */
+  function depsOver(
+    now: number,
+    instrument: (dynamo: DynamoDBClient) => void,
+    options: { readonly routes?: unknown; readonly withPending?: boolean } = {},
+  ) {
+    const dynamo = createDynamoClient();
+    ownClients.push(dynamo);
+    instrument(dynamo);
+    clock = now;
+    return buildCollectorDeps({
+      dynamo,
+      tableName: world.tableName,
+      cloudFront: world.cloudFront,
+      routes: options.routes ?? ROUTES,
+      now: () => now,
+      ...(options.withPending === true ? { withPending: true } : {}),
+    });
+  }
+
   /** The records of a failed batch, brought back by SQS in two other batches. */
   async function regroup(records: readonly SQSRecord[], now: number): Promise<void> {
     const half = Math.ceil(records.length / 2);
@@ -293,6 +321,20 @@ describe('fault regressions', () => {
       }
     }
 
+    /**
+     * A unit whose CreateInvalidation is held past the sweep's two looks, so the sweep releases it while the
+     * request is on its way. Returns the unit's records, the held batch, and the second sweep's result.
+     */
+    async function releasedWhileHeld(name: string) {
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys(name, 4) });
+      world.emulator.faults.next('CreateInvalidation', { kind: 'latency', ms: 2500 });
+      const slow = collectBatch(records, depsFor());
+      await untilHeld();
+      await sweepReservations(sweepDeps(NOW + STALE_MS + 1));
+      const release = await sweepReservations(sweepDeps(NOW + 2 * STALE_MS + 2));
+      return { records, slow, release };
+    }
+
     it('keeps its paths counted, so the hard cap goes to nobody else, until it lands (regression)', async () => {
       // Prepare: a unit of 8 paths takes the whole cap; its CreateInvalidation is held past the staleness.
       const slowRecords = buildSqsBatch({ bucket: 'site-bucket', keys: keys('slow', CAP) });
@@ -340,12 +382,7 @@ describe('fault regressions', () => {
 
     it('goes out again with its own plan when a retry comes after the sweep released it (regression)', async () => {
       // Prepare: the create is held past both looks, so the sweep releases the unit while it is on its way.
-      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('again', 4) });
-      world.emulator.faults.next('CreateInvalidation', { kind: 'latency', ms: 2500 });
-      const slow = collectBatch(records, depsFor());
-      await untilHeld();
-      await sweepReservations(sweepDeps(NOW + STALE_MS + 1));
-      const release = await sweepReservations(sweepDeps(NOW + 2 * STALE_MS + 2));
+      const { records, slow, release } = await releasedWhileHeld('again');
 
       // Act: SQS brings the same messages back at once, with a budget that would plan one wildcard.
       const retried = await collectBatch(
@@ -361,6 +398,52 @@ describe('fault regressions', () => {
       expect(refused.map((request) => request.errorCode)).not.toContain('InvalidationBatchAlreadyExists');
       expect(world.emulator.invalidations(SITE)).toHaveLength(1);
       expect(world.emulator.invalidations(SITE)[0]?.paths).toHaveLength(4);
+      expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(issued());
+    });
+
+    it('goes out again when the retry, in the same millisecond, plans the very paths the sweep released', async () => {
+      // Prepare: as above, but the retry's own plan equals the released one, and the clock stands still,
+      // so only the condition tells the second reservation attempt from the first.
+      const { records, slow } = await releasedWhileHeld('same');
+
+      // Act
+      const deps = depsFor({ now: NOW + 2 * STALE_MS + 3 });
+      const retried = await collectBatch(records, deps);
+      await slow;
+
+      // Assess
+      expect(retried.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(deps.log.lines.map((line) => line.message)).toContain(
+        'paths reserved again with the plan the sweep released',
+      );
+      expect(world.emulator.invalidations(SITE)).toHaveLength(1);
+      expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(issued());
+    });
+
+    it('keeps the released plan when its retry is refused by CloudFront and retried again (regression)', async () => {
+      // Prepare: the sweep releases the unit while its create is held; SQS brings the messages back, and
+      // CloudFront refuses that retry's create (throttled on the only attempt: released again by its holder).
+      const { records, slow } = await releasedWhileHeld('kept');
+      world.emulator.faults.next('CreateInvalidation', { kind: 'throttle' });
+      const refused = await collectBatch(
+        records,
+        depsFor({ now: NOW + 2 * STALE_MS + 3, policy: { maxPathsPerInvalidation: 1 } }),
+      );
+
+      // Act: the messages come back once more, with a budget that would plan one wildcard.
+      const retried = await collectBatch(
+        records,
+        depsFor({ now: NOW + 2 * STALE_MS + 4, policy: { maxPathsPerInvalidation: 1 } }),
+      );
+      await slow;
+
+      // Assess: on the code before, the first retry's reservation overwrote the sweep's mark, so the second
+      // planned afresh and sent one wildcard under the CallerReference the held create carried with 4 paths.
+      const errors = world.emulator.requests().map((request) => request.errorCode);
+      expect(refused.every((result) => result.status === 'rejected')).toBe(true);
+      expect(retried.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(errors).not.toContain('InvalidationBatchAlreadyExists');
+      expect(world.emulator.invalidations(SITE).map((invalidation) => invalidation.paths.length)).toEqual([4]);
       expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(issued());
     });
 
@@ -386,49 +469,88 @@ describe('fault regressions', () => {
     });
   });
 
-  describe('a message feeding two distributions, one of which fails (soak seed 148)', () => {
-    const KEY = 'w2/k0.html';
-    const clients: DynamoDBClient[] = [];
+  describe("a new unit's reservation", () => {
+    /** Collector deps whose DynamoDB client records every command it sends and every item it reads. */
+    function countingDeps(now: number) {
+      // At the client, one per `send`: what DynamoDB is asked, whatever the code counts.
+      const commands = new Map<string, number>();
+      const reads: string[] = [];
+      const deps = depsOver(now, (dynamo) =>
+        dynamo.middlewareStack.add(
+          (next, context) => (args) => {
+            const name = String(context.commandName);
+            commands.set(name, (commands.get(name) ?? 0) + 1);
+            if (name === 'GetItemCommand') reads.push(JSON.stringify((args.input as { Key?: unknown }).Key));
+            return next(args);
+          },
+          { step: 'initialize', name: 'countCommandsForTests' },
+        ),
+      );
+      return { deps, commands, ledgerReads: () => reads.filter((key) => key.includes('INV#')) };
+    }
 
-    afterAll(() => {
-      for (const client of clients) client.destroy();
+    it("reads no ledger item before reserving: the sweep's release is refused by the transaction itself", async () => {
+      // Prepare
+      const { deps, commands, ledgerReads } = countingDeps(NOW);
+
+      // Act
+      const results = await collectBatch(buildSqsBatch({ bucket: 'site-bucket', keys: keys('hot', 4) }), deps);
+
+      // Assess: the unit's pointer and the month's total, one transaction (the code before also read the
+      // unit's ledger item, to find a plan the sweep had released).
+      expect(results.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(ledgerReads()).toEqual([]);
+      expect(commands.get('GetItemCommand')).toBe(2);
+      expect(commands.get('TransactWriteItemsCommand')).toBe(1);
     });
 
+    it("reads last month's ledger item on the 1st, where the transaction cannot see it", async () => {
+      // Prepare
+      const { deps, ledgerReads } = countingDeps(Date.parse('2026-12-01T08:00:00Z'));
+
+      // Act
+      const results = await collectBatch(buildSqsBatch({ bucket: 'site-bucket', keys: keys('first', 4) }), deps);
+
+      // Assess
+      expect(results.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(ledgerReads()).toHaveLength(1);
+      expect(ledgerReads()[0]).toContain('MONTH#2026-11');
+    });
+  });
+
+  describe('a message feeding two distributions, one of which fails (soak seed 148)', () => {
+    const KEY = 'w2/k0.html';
+
     /**
-     * Collector deps over a DynamoDB client of their own, whose writes naming the failing distribution are
-     * refused as the soak refuses them, and whose first write matching `refuse` is refused once more, as a
-     * TransactionConflictException (the SDK does not retry it; DynamoDB answers it when a transaction holds
-     * the item).
+     * Collector deps whose DynamoDB writes naming the failing distribution are refused as the soak refuses
+     * them, and whose first write matching `refuse` is refused once more, as a TransactionConflictException
+     * (the SDK does not retry it; DynamoDB answers it when a transaction holds the item).
      */
     function twoDistributionDeps(now: number, refuse?: (command: string, input: Record<string, unknown>) => boolean) {
-      const dynamo = createDynamoClient();
-      clients.push(dynamo);
-      const faults = installDynamoFaults(dynamo);
-      faults.refuseWritesNaming(FAILING);
+      let faults: ReturnType<typeof installDynamoFaults> | undefined;
       let once = refuse;
-      dynamo.middlewareStack.add(
-        (next, context) => async (args) => {
-          if (once?.(String(context.commandName), args.input as Record<string, unknown>) === true) {
-            once = undefined;
-            throw new TransactionConflictException({
-              message: 'injected: a transaction holds the item',
-              $metadata: {},
-            });
-          }
-          return next(args);
+      const deps = depsOver(
+        now,
+        (dynamo) => {
+          faults = installDynamoFaults(dynamo);
+          faults.refuseWritesNaming(FAILING);
+          dynamo.middlewareStack.add(
+            (next, context) => async (args) => {
+              if (once?.(String(context.commandName), args.input as Record<string, unknown>) === true) {
+                once = undefined;
+                throw new TransactionConflictException({
+                  message: 'injected: a transaction holds the item',
+                  $metadata: {},
+                });
+              }
+              return next(args);
+            },
+            { step: 'finalizeRequest', priority: 'low', name: 'refuseOnceForTests' },
+          );
         },
-        { step: 'finalizeRequest', priority: 'low', name: 'refuseOnceForTests' },
+        { routes: TWO_ROUTES, withPending: true },
       );
-      clock = now;
-      const deps = buildCollectorDeps({
-        dynamo,
-        tableName: world.tableName,
-        cloudFront: world.cloudFront,
-        routes: TWO_ROUTES,
-        now: () => now,
-        withPending: true,
-      });
-      return { deps, faults };
+      return { deps, faults: faults as ReturnType<typeof installDynamoFaults> };
     }
 
     function message(key: string): SQSRecord {
@@ -503,22 +625,24 @@ describe('fault regressions', () => {
 
     it('skips the one that succeeded when the invocation dies while the other is still at work (regression)', async () => {
       // Prepare: the failing distribution's first write hangs (its invocation will time out there).
-      const { deps, faults } = twoDistributionDeps(NOW);
-      faults.refuseWritesNaming(null);
       let hang: (() => void) | undefined;
       const hung = new Promise<void>((resolve) => {
         hang = resolve;
       });
-      const dynamo = clients.at(-1) as DynamoDBClient;
-      dynamo.middlewareStack.add(
-        (next) => async (args) => {
-          if (JSON.stringify(args.input).includes(`PENDING#${FAILING}`)) {
-            await hung;
-            throw new Error('the invocation timed out');
-          }
-          return next(args);
-        },
-        { step: 'finalizeRequest', priority: 'low', name: 'hangForTests' },
+      const deps = depsOver(
+        NOW,
+        (dynamo) =>
+          dynamo.middlewareStack.add(
+            (next) => async (args) => {
+              if (JSON.stringify(args.input).includes(`PENDING#${FAILING}`)) {
+                await hung;
+                throw new Error('the invocation timed out');
+              }
+              return next(args);
+            },
+            { step: 'finalizeRequest', priority: 'low', name: 'hangForTests' },
+          ),
+        { routes: TWO_ROUTES, withPending: true },
       );
       const first = message(KEY);
       const dying = collectBatch([first], deps);
