@@ -59,6 +59,8 @@ const RESERVE_ITEM = { pointer: 0, entry: 1, total: 2 } as const;
 const MOVE_ITEM = { oldEntry: 0, newTotal: 1 } as const;
 // Condition and update pieces, named once.
 const STILL_RESERVED = '#status = :reserved AND #reservedAt = :reservedAt';
+/** A ledger item a new reservation may write: none yet, or one whose paths were given back. */
+const RESERVABLE = '(attribute_not_exists(pk) OR #status = :released)';
 const LEASE_UNCLAIMED = 'attribute_not_exists(#claimedAt)';
 const LEASE_UNCHANGED = '#claimedAt = :claimedAt';
 const LEASE_HELD = '#owner = :owner';
@@ -110,7 +112,12 @@ export class DynamoLedger implements Ledger {
 
   async reserve(
     entry: LedgerEntry,
-    options: { readonly hardCap?: number; readonly owner?: string; readonly leaseMs?: number },
+    options: {
+      readonly hardCap?: number;
+      readonly owner?: string;
+      readonly leaseMs?: number;
+      readonly sweptPlan?: boolean;
+    },
   ): Promise<ReserveOutcome> {
     const expiresAt = this.#expiresAt(entry.reservedAt);
     const items: TransactItem[] = [];
@@ -127,10 +134,15 @@ export class DynamoLedger implements Ledger {
           ...toItem(entry),
           ...leaseOf(options.owner, entry.reservedAt, options.leaseMs ?? DEFAULT_LEASE_MS),
           [TTL_ATTRIBUTE]: expiresAt,
+          // Swept once, swept for good: the late create may still land after this attempt is refused and
+          // released too, so every later attempt must carry the same plan.
+          ...(options.sweptPlan === true ? { [SWEPT]: true } : {}),
         },
-        // A released entry (CloudFront refused it; its paths were given back) may be reserved again.
-        ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
-        ExpressionAttributeNames: { '#status': 'status' },
+        // A released entry (CloudFront refused it; its paths were given back) may be reserved again; one
+        // the sweep released only with its own plan, so a new plan is refused here instead of being
+        // checked by a read before every reservation.
+        ConditionExpression: options.sweptPlan === true ? RESERVABLE : `${RESERVABLE} AND attribute_not_exists(#swept)`,
+        ExpressionAttributeNames: { '#status': 'status', ...(options.sweptPlan === true ? {} : { '#swept': SWEPT }) },
         ExpressionAttributeValues: { ':released': LEDGER_STATUS.released },
       },
     };
@@ -140,7 +152,16 @@ export class DynamoLedger implements Ledger {
       await this.#client.send(
         new TransactWriteCommand({
           TransactItems: items,
-          ClientRequestToken: reservationTokenOf(entry.unitKey, entry.reservedAt, entry.plan.paths, options.owner),
+          // The attempt with the swept plan has another condition: another request, so another token, even
+          // in the same millisecond with the same paths (the same token with other parameters within 10
+          // minutes is IdempotentParameterMismatch:
+          // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
+          ClientRequestToken: reservationTokenOf(
+            entry.unitKey,
+            entry.reservedAt,
+            entry.plan.paths,
+            options.sweptPlan === true ? `${options.owner ?? ''}\nswept` : options.owner,
+          ),
         }),
       );
       return { kind: 'reserved' };
@@ -150,6 +171,11 @@ export class DynamoLedger implements Ledger {
       if (reasons[RESERVE_ITEM.pointer]?.Code === 'ConditionalCheckFailed') {
         const existing = await this.findUnit(entry.unitKey);
         if (existing !== undefined) return { kind: 'exists', entry: existing };
+      }
+      if (reasons[RESERVE_ITEM.entry]?.Code === 'ConditionalCheckFailed') {
+        // The rare case that needs a read: the sweep released this unit, and its plan must go again.
+        const plan = await this.sweptPlan(entry.unitKey, entry.month);
+        if (plan !== undefined) return { kind: 'swept', plan };
       }
       if (reasons[RESERVE_ITEM.total]?.Code === 'ConditionalCheckFailed') {
         return { kind: 'cap-exceeded', usedPaths: (await this.usage(entry.month)).paths };
@@ -405,7 +431,7 @@ export class DynamoLedger implements Ledger {
         Put: {
           TableName: table,
           Item: { ...toItem(moved), ...leaseOf(options.owner, to.at, options.leaseMs), [TTL_ATTRIBUTE]: expiresAt },
-          ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
+          ConditionExpression: RESERVABLE,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':released': LEDGER_STATUS.released },
         },

@@ -14,7 +14,7 @@ import { loadInventory } from './inventory.ts';
 import { type IsolationMetric, invalidateIsolating } from './isolate-refused.ts';
 import type { BudgetPolicy, UnitDeps, UnitMetric } from './issue-unit.ts';
 import { issueWithPending, type PendingDeps, type PendingMetric } from './issue-with-pending.ts';
-import { recordSharedMessages, skipHandledMessages } from './message-progress.ts';
+import { recordHandled, sharedMessagesOf, skipHandledMessages } from './message-progress.ts';
 import { type NewKeySources, splitNewKeys } from './new-keys.ts';
 import type { MessageProgress, PendingStore } from './pending-ports.ts';
 import type { KeyLister, RetryQueue } from './ports.ts';
@@ -110,12 +110,11 @@ export async function collectBatch(
       ? batch.groups
       : await skipHandledMessages(batch.groups, retried, deps.routes, deps.progress);
   const failures = new Map<string, Error>();
-  const handled: DistributionGroup[] = [];
+  const shared = sharedMessagesOf([...groups.values()]);
   await Promise.all(
     [...groups.values()].map(async (group) => {
       try {
         await processGroup(group, deps);
-        handled.push(group);
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
         const retryable = (failure as { retryable?: boolean }).retryable !== false;
@@ -130,14 +129,13 @@ export async function collectBatch(
         // Permanent failures come back too, at the longest backoff: after maxReceiveCount they land in
         // the DLQ with this log line, so nothing is lost while someone fixes the cause.
         for (const id of group.messageIds) failures.set(id, failure);
+        return;
       }
+      // At once, not after the other groups: should this invocation die or time out while another
+      // distribution of the same messages is still at work, their retry must skip this one.
+      if (deps.progress !== undefined) await recordHandled(group, shared, deps.progress, deps);
     }),
   );
-  if (deps.progress !== undefined) {
-    await recordSharedMessages(handled, [...groups.values()], deps.progress, deps.now()).catch((error: Error) =>
-      deps.log.warn('could not record message progress', { error: error.name }),
-    );
-  }
   await delayFailed(records, failures, startedAt, deps);
   return records.map((record) => {
     const failure = failures.get(record.messageId);

@@ -80,10 +80,18 @@ export async function issueChosen(
     return { kind: 'pending' };
   }
   if (sets.length > 0) {
-    await deps.pending.remove(sets);
     deps.pendingMetrics.count(
       'PendingDrained',
       sets.reduce((sum, set) => sum + set.paths.length, 0),
+    );
+    // The unit went out: a failure from here on must not send its changes back. The sets stay claimed by
+    // an issued unit, which the next drain removes without issuing them.
+    await deps.pending.remove(sets).catch((error: Error) =>
+      deps.log.warn('issued pending sets not removed: the next drain removes them', {
+        distributionId,
+        unitKey,
+        error: error.name,
+      }),
     );
   }
   return { kind: 'issued' };

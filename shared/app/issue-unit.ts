@@ -133,7 +133,9 @@ async function reserveUnit(
   deps: UnitDeps,
 ): Promise<{ readonly entry: LedgerEntry; readonly fresh: boolean }> {
   const { policy } = deps;
-  const swept = await sweptPlanOf(request.unitKey, deps.now(), deps.ledger);
+  // The sweep's release of this unit is refused by the reservation itself (one transaction, no read);
+  // only last month's item, on the 1st, is outside its way and needs a read.
+  let swept = await sweptLastMonth(request.unitKey, deps.now(), deps.ledger);
   for (let attempt = 1; attempt <= RESERVE_ATTEMPTS; attempt++) {
     const now = deps.now();
     const month = monthKeyOf(now);
@@ -171,8 +173,19 @@ async function reserveUnit(
     };
     await deps.checkpoint?.('before-reserve', request.unitKey);
     const cap = policy.hardMonthlyCap === undefined ? {} : { hardCap: policy.hardMonthlyCap };
-    const outcome = await deps.ledger.reserve(entry, { ...cap, owner, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS });
+    const outcome = await deps.ledger.reserve(entry, {
+      ...cap,
+      owner,
+      leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
+      ...(swept === undefined ? {} : { sweptPlan: true }),
+    });
     if (outcome.kind === 'exists') return { entry: outcome.entry, fresh: false };
+    if (outcome.kind === 'swept') {
+      // The sweep released this unit this month: again at once with its plan, which the ledger accepts.
+      swept = outcome.plan;
+      attempt--;
+      continue;
+    }
     if (outcome.kind === 'reserved') {
       deps.log.info(swept === undefined ? 'paths reserved' : 'paths reserved again with the plan the sweep released', {
         distributionId: entry.distributionId,
@@ -196,19 +209,14 @@ async function reserveUnit(
 }
 
 /**
- * The plan of this unit if the sweep released it (this month, or last month on the 1st): its
- * CallerReference may still reach CloudFront late with those paths, so the unit goes out again with the
- * same paths (the budget's size for it is not applied; the hard cap still is), never with others under
- * the same CallerReference.
+ * The plan of this unit if the sweep released it last month, read on the 1st only: its CallerReference
+ * may still reach CloudFront late with those paths, so the unit goes out again with the same paths (the
+ * budget's size for it is not applied; the hard cap still is), never with others under the same
+ * CallerReference. A release in this month is caught by the reservation's own condition (`swept`).
  */
-async function sweptPlanOf(unitKey: string, at: number, ledger: Ledger): Promise<StoredPlan | undefined> {
-  const month = monthKeyOf(at);
-  const months = dayOfMonth(at) === 1 ? [month, monthKeyOf(monthBoundsOf(at).startMs - 1)] : [month];
-  for (const candidate of months) {
-    const plan = await ledger.sweptPlan(unitKey, candidate);
-    if (plan !== undefined) return plan;
-  }
-  return undefined;
+async function sweptLastMonth(unitKey: string, at: number, ledger: Ledger): Promise<StoredPlan | undefined> {
+  if (dayOfMonth(at) !== 1) return undefined;
+  return ledger.sweptPlan(unitKey, monthKeyOf(monthBoundsOf(at).startMs - 1));
 }
 
 async function issueUnit(entry: LedgerEntry, owner: string, deps: UnitDeps): Promise<LedgerEntry> {
@@ -230,8 +238,7 @@ async function issueUnit(entry: LedgerEntry, owner: string, deps: UnitDeps): Pro
   }
   await deps.checkpoint?.('after-create', entry.unitKey);
   const issuedAt = deps.now();
-  const counted = await backToCreateMonth(entry, createTime, owner, deps);
-  await deps.ledger.markIssued(counted, invalidationId, issuedAt);
+  const counted = await recordIssued(entry, { invalidationId, createTime, issuedAt }, owner, deps);
   await deps.checkpoint?.('after-mark', entry.unitKey);
   deps.metrics.count('Invalidations', 1);
   deps.metrics.count('PathsIssued', entry.plan.paths.length);
@@ -241,6 +248,50 @@ async function issueUnit(entry: LedgerEntry, owner: string, deps: UnitDeps): Pro
     unitKey: entry.unitKey,
     invalidationId,
   });
-  await deps.afterIssue?.(counted, invalidationId);
+  await afterIssued(counted, invalidationId, deps);
   return { ...counted, status: LEDGER_STATUS.issued, invalidationId, issuedAt };
+}
+
+/**
+ * Records a unit CloudFront has created. From the create on, the unit's changes are done whatever the
+ * ledger says, so a failure to record them is logged, never thrown: thrown, it would send the changes
+ * back (to the pending set, or to SQS as failed records) to be planned again under another unit, whose
+ * CallerReference CloudFront does not know, and the distribution would be invalidated and billed twice
+ * for them (soak seed 148). The entry stays `reserved` with its open marker, its paths counted, and the
+ * reservation sweep finds its CallerReference in CloudFront and marks it issued.
+ */
+async function recordIssued(
+  entry: LedgerEntry,
+  created: { readonly invalidationId: string; readonly createTime: number | undefined; readonly issuedAt: number },
+  owner: string,
+  deps: UnitDeps,
+): Promise<LedgerEntry> {
+  let counted = entry;
+  try {
+    counted = await backToCreateMonth(entry, created.createTime, owner, deps);
+    await deps.ledger.markIssued(counted, created.invalidationId, created.issuedAt);
+  } catch (error) {
+    deps.log.warn('invalidation issued, not recorded: the reservation sweep records it', {
+      ...issuedFields(counted, created.invalidationId),
+      error: (error as Error).name,
+      reason: (error as Error).message,
+    });
+  }
+  return counted;
+}
+
+/** The watcher's check of an issued unit: lost with a warning rather than sending the unit's changes back. */
+async function afterIssued(entry: LedgerEntry, invalidationId: string, deps: UnitDeps): Promise<void> {
+  try {
+    await deps.afterIssue?.(entry, invalidationId);
+  } catch (error) {
+    deps.log.warn('invalidation issued, its check not scheduled', {
+      ...issuedFields(entry, invalidationId),
+      error: (error as Error).name,
+    });
+  }
+}
+
+function issuedFields(entry: LedgerEntry, invalidationId: string): Record<string, unknown> {
+  return { distributionId: entry.distributionId, unitKey: entry.unitKey, invalidationId };
 }

@@ -105,7 +105,21 @@ export async function issueWithPending(
     if (part?.kind === 'issued') return chosen.length === waiting.length ? 'issued' : 'partly-issued';
     return 'pending';
   } finally {
-    if (leased) await deps.pending.releaseLease(distributionId, owner);
+    if (leased) await releaseLease(distributionId, owner, deps);
+  }
+}
+
+/**
+ * Gives the distribution's drain lease back. By now every fresh change is issued or durably pending, so
+ * a failure here is logged, not thrown: thrown, it would fail the records of changes already issued, and
+ * their retry would issue them again under another unit (soak seed 148). A lease left behind goes stale
+ * after {@link LEASE_TTL_MS}; meanwhile batches issue their own changes without the pending sets.
+ */
+async function releaseLease(distributionId: string, owner: string, deps: PendingDeps): Promise<void> {
+  try {
+    await deps.pending.releaseLease(distributionId, owner);
+  } catch (error) {
+    deps.log.warn('drain lease not released: it goes stale', { distributionId, error: (error as Error).name });
   }
 }
 

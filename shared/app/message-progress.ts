@@ -1,5 +1,6 @@
 import { type DistributionGroup, regroupWithout } from '../domain/group-changes.ts';
 import type { RouteTable } from '../domain/routes.ts';
+import type { Log } from './issue-unit.ts';
 import type { MessageProgress } from './pending-ports.ts';
 
 /**
@@ -31,22 +32,47 @@ export async function skipHandledMessages(
 }
 
 /**
- * Records, for every message that feeds more than one distribution, the distributions that handled it
- * (issued or pending), so a redelivery of the message does not issue them again.
+ * The messages of a batch that feed more than one of its distributions: only their progress is recorded.
  *
- * @param handled - groups that succeeded
- * @param all - every group of the batch
+ * @param groups - every group of the batch (after the handled messages were dropped)
  */
-export async function recordSharedMessages(
-  handled: readonly DistributionGroup[],
-  all: readonly DistributionGroup[],
+export function sharedMessagesOf(groups: readonly DistributionGroup[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const group of groups) {
+    for (const id of group.messageIds) {
+      if (seen.has(id)) shared.add(id);
+      else seen.add(id);
+    }
+  }
+  return shared;
+}
+
+/**
+ * Records that a distribution handled (issued or durably pended) its shared messages, so a redelivery
+ * does not issue them there again. Called as soon as the group is handled. A failure is logged, not
+ * thrown: the changes are issued or pending already, and failing their records would only bring them
+ * back sooner. The cost, should another distribution of the same messages fail too, is this one issued
+ * (and billed) again for them on the retry, never a change lost.
+ *
+ * @param group - a group that succeeded
+ * @param shared - the batch's messages feeding more than one distribution ({@link sharedMessagesOf})
+ */
+export async function recordHandled(
+  group: DistributionGroup,
+  shared: ReadonlySet<string>,
   progress: MessageProgress,
-  now: number,
+  deps: { readonly now: () => number; readonly log: Log },
 ): Promise<void> {
-  const feeds = new Map<string, number>();
-  for (const group of all) for (const id of group.messageIds) feeds.set(id, (feeds.get(id) ?? 0) + 1);
-  for (const group of handled) {
-    const shared = group.messageIds.filter((id) => (feeds.get(id) ?? 0) > 1);
-    if (shared.length > 0) await progress.markHandled(group.distributionId, shared, now);
+  const ids = group.messageIds.filter((id) => shared.has(id));
+  if (ids.length === 0) return;
+  try {
+    await progress.markHandled(group.distributionId, ids, deps.now());
+  } catch (error) {
+    deps.log.warn('could not record message progress', {
+      distributionId: group.distributionId,
+      messages: ids.length,
+      error: (error as Error).name,
+    });
   }
 }

@@ -61,7 +61,9 @@ export interface MonthUsage {
 export type ReserveOutcome =
   | { readonly kind: 'reserved' }
   | { readonly kind: 'exists'; readonly entry: LedgerEntry }
-  | { readonly kind: 'cap-exceeded'; readonly usedPaths: number };
+  | { readonly kind: 'cap-exceeded'; readonly usedPaths: number }
+  /** The sweep released the unit in this month: it may be reserved again only with this plan. */
+  | { readonly kind: 'swept'; readonly plan: StoredPlan };
 
 /** The DynamoDB ledger and counters. */
 export interface Ledger {
@@ -73,10 +75,17 @@ export interface Ledger {
    * Writes the entry and adds its paths to every counter in one transaction. With `hardCap`,
    * the account total never passes it (conditional update, race-free). With `owner`, the new
    * reservation is leased to that invocation: nobody else issues or releases it while the lease lasts.
+   * A unit the sweep released in the entry's month is refused (`swept`, with its plan) unless `sweptPlan`
+   * says the entry carries that plan: its CallerReference may still reach CloudFront late with those paths.
    */
   reserve(
     entry: LedgerEntry,
-    options: { readonly hardCap?: number; readonly owner?: string; readonly leaseMs?: number },
+    options: {
+      readonly hardCap?: number;
+      readonly owner?: string;
+      readonly leaseMs?: number;
+      readonly sweptPlan?: boolean;
+    },
   ): Promise<ReserveOutcome>;
   /**
    * Records the CloudFront invalidation id of a reserved entry. When the entry was released meanwhile

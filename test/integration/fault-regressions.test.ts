@@ -1,22 +1,38 @@
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import { type DynamoDBClient, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudFrontGateway } from '../../shared/adapters/cloudfront-gateway.ts';
 import { DynamoLedger } from '../../shared/adapters/dynamodb-ledger.ts';
-import { type CollectorPolicy, collectBatch } from '../../shared/app/collect-batch.ts';
+import { PROGRESS_KEYS } from '../../shared/adapters/dynamodb-message-progress.ts';
+import { type CollectorPolicy, collectBatch, drainPending } from '../../shared/app/collect-batch.ts';
 import { InjectedCrashError } from '../../shared/app/errors.ts';
 import type { UnitStep } from '../../shared/app/issue-unit.ts';
 import { sweepReservations } from '../../shared/app/sweep-reservations.ts';
 import { type CachingEdge, startCachingEdge } from '../../shared/local/caching-edge.ts';
-import { createS3Client, LOCAL_CREDENTIALS, LOCAL_REGION, uniqueName } from '../helpers/aws-clients.ts';
+import {
+  createDynamoClient,
+  createS3Client,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  uniqueName,
+} from '../helpers/aws-clients.ts';
 import { buildCollectorDeps, captureLog, captureMetrics, readMonth } from '../helpers/collector.ts';
 import { useCollectorWorld } from '../helpers/collector-world.ts';
-import { buildSqsBatch } from '../helpers/events.ts';
+import { buildS3Notification, buildS3Record, buildSqsBatch, buildSqsRecord } from '../helpers/events.ts';
+import { installDynamoFaults } from '../reliability/dynamo-faults.ts';
 
 const SITE = 'E1SITE0000000A';
 const ROUTES = [{ bucket: 'site-bucket', distributionId: SITE }];
+/** Two distributions fed by the same messages (the soak's `rel-two`): one succeeds, one fails. */
+const KEPT = 'E4TWOKEPT00001';
+const FAILING = 'E5TWOFAILS0001';
+const TWO_ROUTES = [
+  { bucket: 'two-bucket', distributionId: KEPT },
+  { bucket: 'two-bucket', distributionId: FAILING },
+];
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const MONTH = '2026-11';
 const STALE_MS = 900_000;
@@ -41,7 +57,13 @@ describe('fault regressions', () => {
   /** The emulator's clock follows the time of the last collector or sweep the test built. */
   let clock = NOW;
   const world = useCollectorWorld({
-    distributions: [{ id: SITE, origins: [{ id: 's', domainName: 'site-bucket.s3.us-east-1.amazonaws.com' }] }],
+    distributions: [
+      { id: SITE, origins: [{ id: 's', domainName: 'site-bucket.s3.us-east-1.amazonaws.com' }] },
+      ...[KEPT, FAILING].map((id) => ({
+        id,
+        origins: [{ id: 't', domainName: 'two-bucket.s3.us-east-1.amazonaws.com' }],
+      })),
+    ],
     now: () => clock,
   });
 
@@ -86,6 +108,34 @@ describe('fault regressions', () => {
       now: () => now,
       staleAfterMs: STALE_MS,
     };
+  }
+
+  const ownClients: DynamoDBClient[] = [];
+  afterAll(() => {
+    for (const client of ownClients) client.destroy();
+  });
+
+  /**
+   * Collector deps over a DynamoDB client of the test's own, whose middleware `instrument` adds (faults
+   * injected inside the SDK's retry loop, or commands counted at the client).
+   */
+  function depsOver(
+    now: number,
+    instrument: (dynamo: DynamoDBClient) => void,
+    options: { readonly routes?: unknown; readonly withPending?: boolean } = {},
+  ) {
+    const dynamo = createDynamoClient();
+    ownClients.push(dynamo);
+    instrument(dynamo);
+    clock = now;
+    return buildCollectorDeps({
+      dynamo,
+      tableName: world.tableName,
+      cloudFront: world.cloudFront,
+      routes: options.routes ?? ROUTES,
+      now: () => now,
+      ...(options.withPending === true ? { withPending: true } : {}),
+    });
   }
 
   /** The records of a failed batch, brought back by SQS in two other batches. */
@@ -271,6 +321,20 @@ describe('fault regressions', () => {
       }
     }
 
+    /**
+     * A unit whose CreateInvalidation is held past the sweep's two looks, so the sweep releases it while the
+     * request is on its way. Returns the unit's records, the held batch, and the second sweep's result.
+     */
+    async function releasedWhileHeld(name: string) {
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys(name, 4) });
+      world.emulator.faults.next('CreateInvalidation', { kind: 'latency', ms: 2500 });
+      const slow = collectBatch(records, depsFor());
+      await untilHeld();
+      await sweepReservations(sweepDeps(NOW + STALE_MS + 1));
+      const release = await sweepReservations(sweepDeps(NOW + 2 * STALE_MS + 2));
+      return { records, slow, release };
+    }
+
     it('keeps its paths counted, so the hard cap goes to nobody else, until it lands (regression)', async () => {
       // Prepare: a unit of 8 paths takes the whole cap; its CreateInvalidation is held past the staleness.
       const slowRecords = buildSqsBatch({ bucket: 'site-bucket', keys: keys('slow', CAP) });
@@ -318,12 +382,7 @@ describe('fault regressions', () => {
 
     it('goes out again with its own plan when a retry comes after the sweep released it (regression)', async () => {
       // Prepare: the create is held past both looks, so the sweep releases the unit while it is on its way.
-      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('again', 4) });
-      world.emulator.faults.next('CreateInvalidation', { kind: 'latency', ms: 2500 });
-      const slow = collectBatch(records, depsFor());
-      await untilHeld();
-      await sweepReservations(sweepDeps(NOW + STALE_MS + 1));
-      const release = await sweepReservations(sweepDeps(NOW + 2 * STALE_MS + 2));
+      const { records, slow, release } = await releasedWhileHeld('again');
 
       // Act: SQS brings the same messages back at once, with a budget that would plan one wildcard.
       const retried = await collectBatch(
@@ -339,6 +398,52 @@ describe('fault regressions', () => {
       expect(refused.map((request) => request.errorCode)).not.toContain('InvalidationBatchAlreadyExists');
       expect(world.emulator.invalidations(SITE)).toHaveLength(1);
       expect(world.emulator.invalidations(SITE)[0]?.paths).toHaveLength(4);
+      expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(issued());
+    });
+
+    it('goes out again when the retry, in the same millisecond, plans the very paths the sweep released', async () => {
+      // Prepare: as above, but the retry's own plan equals the released one, and the clock stands still,
+      // so only the condition tells the second reservation attempt from the first.
+      const { records, slow } = await releasedWhileHeld('same');
+
+      // Act
+      const deps = depsFor({ now: NOW + 2 * STALE_MS + 3 });
+      const retried = await collectBatch(records, deps);
+      await slow;
+
+      // Assess
+      expect(retried.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(deps.log.lines.map((line) => line.message)).toContain(
+        'paths reserved again with the plan the sweep released',
+      );
+      expect(world.emulator.invalidations(SITE)).toHaveLength(1);
+      expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(issued());
+    });
+
+    it('keeps the released plan when its retry is refused by CloudFront and retried again (regression)', async () => {
+      // Prepare: the sweep releases the unit while its create is held; SQS brings the messages back, and
+      // CloudFront refuses that retry's create (throttled on the only attempt: released again by its holder).
+      const { records, slow } = await releasedWhileHeld('kept');
+      world.emulator.faults.next('CreateInvalidation', { kind: 'throttle' });
+      const refused = await collectBatch(
+        records,
+        depsFor({ now: NOW + 2 * STALE_MS + 3, policy: { maxPathsPerInvalidation: 1 } }),
+      );
+
+      // Act: the messages come back once more, with a budget that would plan one wildcard.
+      const retried = await collectBatch(
+        records,
+        depsFor({ now: NOW + 2 * STALE_MS + 4, policy: { maxPathsPerInvalidation: 1 } }),
+      );
+      await slow;
+
+      // Assess: on the code before, the first retry's reservation overwrote the sweep's mark, so the second
+      // planned afresh and sent one wildcard under the CallerReference the held create carried with 4 paths.
+      const errors = world.emulator.requests().map((request) => request.errorCode);
+      expect(refused.every((result) => result.status === 'rejected')).toBe(true);
+      expect(retried.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(errors).not.toContain('InvalidationBatchAlreadyExists');
+      expect(world.emulator.invalidations(SITE).map((invalidation) => invalidation.paths.length)).toEqual([4]);
       expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(issued());
     });
 
@@ -361,6 +466,213 @@ describe('fault regressions', () => {
       expect(early).toEqual({ issued: 0, released: 0, closed: 0, deferred: 0, awaiting: 0 });
       expect(later).toEqual({ issued: 0, released: 0, closed: 0, deferred: 0, awaiting: 1 });
       expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(open.entry.plan.paths.length);
+    });
+  });
+
+  describe("a new unit's reservation", () => {
+    /** Collector deps whose DynamoDB client records every command it sends and every item it reads. */
+    function countingDeps(now: number) {
+      // At the client, one per `send`: what DynamoDB is asked, whatever the code counts.
+      const commands = new Map<string, number>();
+      const reads: string[] = [];
+      const deps = depsOver(now, (dynamo) =>
+        dynamo.middlewareStack.add(
+          (next, context) => (args) => {
+            const name = String(context.commandName);
+            commands.set(name, (commands.get(name) ?? 0) + 1);
+            if (name === 'GetItemCommand') reads.push(JSON.stringify((args.input as { Key?: unknown }).Key));
+            return next(args);
+          },
+          { step: 'initialize', name: 'countCommandsForTests' },
+        ),
+      );
+      return { deps, commands, ledgerReads: () => reads.filter((key) => key.includes('INV#')) };
+    }
+
+    it("reads no ledger item before reserving: the sweep's release is refused by the transaction itself", async () => {
+      // Prepare
+      const { deps, commands, ledgerReads } = countingDeps(NOW);
+
+      // Act
+      const results = await collectBatch(buildSqsBatch({ bucket: 'site-bucket', keys: keys('hot', 4) }), deps);
+
+      // Assess: the unit's pointer and the month's total, one transaction (the code before also read the
+      // unit's ledger item, to find a plan the sweep had released).
+      expect(results.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(ledgerReads()).toEqual([]);
+      expect(commands.get('GetItemCommand')).toBe(2);
+      expect(commands.get('TransactWriteItemsCommand')).toBe(1);
+    });
+
+    it("reads last month's ledger item on the 1st, where the transaction cannot see it", async () => {
+      // Prepare
+      const { deps, ledgerReads } = countingDeps(Date.parse('2026-12-01T08:00:00Z'));
+
+      // Act
+      const results = await collectBatch(buildSqsBatch({ bucket: 'site-bucket', keys: keys('first', 4) }), deps);
+
+      // Assess
+      expect(results.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(ledgerReads()).toHaveLength(1);
+      expect(ledgerReads()[0]).toContain('MONTH#2026-11');
+    });
+  });
+
+  describe('a message feeding two distributions, one of which fails (soak seed 148)', () => {
+    const KEY = 'w2/k0.html';
+
+    /**
+     * Collector deps whose DynamoDB writes naming the failing distribution are refused as the soak refuses
+     * them, and whose first write matching `refuse` is refused once more, as a TransactionConflictException
+     * (the SDK does not retry it; DynamoDB answers it when a transaction holds the item).
+     */
+    function twoDistributionDeps(now: number, refuse?: (command: string, input: Record<string, unknown>) => boolean) {
+      let faults: ReturnType<typeof installDynamoFaults> | undefined;
+      let once = refuse;
+      const deps = depsOver(
+        now,
+        (dynamo) => {
+          faults = installDynamoFaults(dynamo);
+          faults.refuseWritesNaming(FAILING);
+          dynamo.middlewareStack.add(
+            (next, context) => async (args) => {
+              if (once?.(String(context.commandName), args.input as Record<string, unknown>) === true) {
+                once = undefined;
+                throw new TransactionConflictException({
+                  message: 'injected: a transaction holds the item',
+                  $metadata: {},
+                });
+              }
+              return next(args);
+            },
+            { step: 'finalizeRequest', priority: 'low', name: 'refuseOnceForTests' },
+          );
+        },
+        { routes: TWO_ROUTES, withPending: true },
+      );
+      return { deps, faults: faults as ReturnType<typeof installDynamoFaults> };
+    }
+
+    function message(key: string): SQSRecord {
+      return buildSqsRecord(buildS3Notification([buildS3Record({ key, bucket: 'two-bucket' })]));
+    }
+
+    function redelivered(record: SQSRecord): SQSRecord {
+      return { ...record, attributes: { ...record.attributes, ApproximateReceiveCount: '2' } };
+    }
+
+    /** How many invalidations of a distribution name the path. */
+    function issuedFor(distributionId: string, path: string): number {
+      return world.emulator.invalidations(distributionId).filter((invalidation) => invalidation.paths.includes(path))
+        .length;
+    }
+
+    /**
+     * The first batch: the failing distribution's writes are refused, so its group fails and the message
+     * comes back; then SQS brings it back beside a new one, everything goes through, and the scheduled drain
+     * runs. Returns the first batch's results.
+     */
+    async function failThenRetry(refuse: (command: string, input: Record<string, unknown>) => boolean) {
+      const first = message(KEY);
+      const results = await collectBatch([first], twoDistributionDeps(NOW, refuse).deps);
+      const { deps, faults } = twoDistributionDeps(NOW + 60_000);
+      faults.refuseWritesNaming(null);
+      const retried = await collectBatch([redelivered(first), message('w3/k0.html')], deps);
+      await drainPending(deps);
+      return { results, retried, deps };
+    }
+
+    it('is issued once on the one that succeeded when recording its issue is refused (regression)', async () => {
+      // Prepare: DynamoDB refuses markIssued after CloudFront created the invalidation.
+      const markIssued = (command: string, input: Record<string, unknown>) =>
+        command === 'UpdateItemCommand' && String(input.UpdateExpression).includes(':issued');
+
+      // Act
+      const { results, retried } = await failThenRetry(markIssued);
+      const sweep = await sweepReservations(sweepDeps(NOW + 60_000 + STALE_MS + 1));
+
+      // Assess: once on each distribution (on the code before: twice on KEPT, the change sent back to the
+      // pending set after the create and drained again under another unit), and counted as CloudFront holds it.
+      expect(results.map((result) => result.status)).toEqual(['rejected']);
+      expect(retried.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(issuedFor(KEPT, `/${KEY}`)).toBe(1);
+      expect(issuedFor(FAILING, `/${KEY}`)).toBe(1);
+      expect(sweep).toMatchObject({ issued: 1, released: 0 });
+      const items = await readMonth(world.dynamo, world.tableName, MONTH);
+      expect(counted(items, `DIST#${KEPT}`)).toBe(2);
+      expect(entryOf(items).map((item) => item.status)).toEqual(['issued', 'issued', 'issued']);
+    });
+
+    it('is issued once on the one that succeeded when its drain lease cannot be given back (regression)', async () => {
+      // Prepare: DynamoDB refuses the release of KEPT's drain lease after its invalidation went out.
+      const releaseLease = (command: string, input: Record<string, unknown>) =>
+        command === 'DeleteItemCommand' && JSON.stringify(input.Key).includes(`PENDING#${KEPT}`);
+
+      // Act
+      const { results, retried } = await failThenRetry(releaseLease);
+
+      // Assess: on the code before, the lease failure failed KEPT's group after its create, so no progress
+      // was recorded for it, and the regrouped retry planned it again under a new unit.
+      expect(results.map((result) => result.status)).toEqual(['rejected']);
+      expect(retried.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(issuedFor(KEPT, `/${KEY}`)).toBe(1);
+      expect(issuedFor(FAILING, `/${KEY}`)).toBe(1);
+      const all = [...world.emulator.invalidations(KEPT), ...world.emulator.invalidations(FAILING)];
+      expect(counted(await readMonth(world.dynamo, world.tableName, MONTH))).toBe(
+        all.reduce((sum, invalidation) => sum + invalidation.paths.length, 0),
+      );
+    });
+
+    it('skips the one that succeeded when the invocation dies while the other is still at work (regression)', async () => {
+      // Prepare: the failing distribution's first write hangs (its invocation will time out there).
+      let hang: (() => void) | undefined;
+      const hung = new Promise<void>((resolve) => {
+        hang = resolve;
+      });
+      const deps = depsOver(
+        NOW,
+        (dynamo) =>
+          dynamo.middlewareStack.add(
+            (next) => async (args) => {
+              if (JSON.stringify(args.input).includes(`PENDING#${FAILING}`)) {
+                await hung;
+                throw new Error('the invocation timed out');
+              }
+              return next(args);
+            },
+            { step: 'finalizeRequest', priority: 'low', name: 'hangForTests' },
+          ),
+        { routes: TWO_ROUTES, withPending: true },
+      );
+      const first = message(KEY);
+      const dying = collectBatch([first], deps);
+      const progress = DynamoDBDocumentClient.from(world.dynamo);
+      const recorded = async () =>
+        (
+          await progress.send(
+            new GetCommand({
+              TableName: world.tableName,
+              Key: { pk: PROGRESS_KEYS.pk(KEPT), sk: PROGRESS_KEYS.sk(first.messageId) },
+              ConsistentRead: true,
+            }),
+          )
+        ).Item !== undefined;
+      // A liveness bound, not a timing check: KEPT's group is done long before it.
+      for (let waited = 0; waited < 10_000 && !(issuedFor(KEPT, `/${KEY}`) === 1 && (await recorded())); waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+
+      // Act: SQS brings the message back while the dead invocation never finishes its batch.
+      const retry = twoDistributionDeps(NOW + 60_000);
+      retry.faults.refuseWritesNaming(null);
+      const retried = await collectBatch([redelivered(first), message('w3/k0.html')], retry.deps);
+      hang?.();
+      await dying;
+
+      // Assess: on the code before, progress was recorded only after every group of the batch had ended.
+      expect(retried.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(issuedFor(KEPT, `/${KEY}`)).toBe(1);
+      expect(issuedFor(FAILING, `/${KEY}`)).toBe(1);
     });
   });
 });
