@@ -181,9 +181,10 @@ async function reserveUnit(
     });
     if (outcome.kind === 'exists') return { entry: outcome.entry, fresh: false };
     if (outcome.kind === 'swept') {
-      // The sweep released this unit this month: again at once with its plan, which the ledger accepts.
+      // The sweep released this unit this month: again at once with its plan, which the ledger accepts
+      // (a free attempt once only, so a ledger that kept answering `swept` could not loop for ever).
+      if (swept === undefined) attempt--;
       swept = outcome.plan;
-      attempt--;
       continue;
     }
     if (outcome.kind === 'reserved') {
