@@ -19,7 +19,8 @@ export interface S3VersionHistoryOptions {
  * paginated), so a deploy of many files costs one call per folder and page, never one per key, and
  * no sub-folder is listed. Folders past the request cap are left out: their keys stay must.
  * Every call made is counted for the report: each ListObjectVersions page is a LIST-tier request and
- * GetBucketVersioning a GET-tier one (https://aws.amazon.com/s3/pricing/), also when S3 fails.
+ * GetBucketVersioning a GET-tier one (https://aws.amazon.com/s3/pricing/), also when S3 fails,
+ * except a call S3 answered with 5xx, which it does not bill (`isBilledS3Failure`).
  * Needs s3:GetBucketVersioning and s3:ListBucketVersions on the bucket.
  */
 export class S3VersionHistory implements VersionHistoryReader {

@@ -110,9 +110,10 @@ export async function collectBatch(
       ? batch.groups
       : await skipHandledMessages(batch.groups, retried, deps.routes, deps.progress);
   const failures = new Map<string, Error>();
-  const shared = sharedMessagesOf([...groups.values()]);
+  const list = [...groups.values()];
+  const shared = sharedMessagesOf(list);
   await Promise.all(
-    [...groups.values()].map(async (group) => {
+    list.map(async (group) => {
       try {
         await processGroup(group, deps);
       } catch (error) {

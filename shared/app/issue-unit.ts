@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BatchBudget, computeBatchBudget } from '../domain/budget.ts';
 import { dayOfMonth, monthBoundsOf, monthKeyOf } from '../domain/month.ts';
+import { checkAfterCreate, recordAfterCreate } from './after-create.ts';
 import { DeferredError, UnitBusyError } from './errors.ts';
 import {
   type InvalidationFinder,
@@ -249,17 +250,13 @@ async function issueUnit(entry: LedgerEntry, owner: string, deps: UnitDeps): Pro
     unitKey: entry.unitKey,
     invalidationId,
   });
-  await afterIssued(counted, invalidationId, deps);
+  await checkAfterCreate(counted, invalidationId, deps);
   return { ...counted, status: LEDGER_STATUS.issued, invalidationId, issuedAt };
 }
 
 /**
- * Records a unit CloudFront has created. From the create on, the unit's changes are done whatever the
- * ledger says, so a failure to record them is logged, never thrown: thrown, it would send the changes
- * back (to the pending set, or to SQS as failed records) to be planned again under another unit, whose
- * CallerReference CloudFront does not know, and the distribution would be invalidated and billed twice
- * for them (soak seed 148). The entry stays `reserved` with its open marker, its paths counted, and the
- * reservation sweep finds its CallerReference in CloudFront and marks it issued.
+ * Records a unit CloudFront has created, in the month CloudFront created it ({@link backToCreateMonth});
+ * a failure is logged, never thrown ({@link recordAfterCreate}).
  */
 async function recordIssued(
   entry: LedgerEntry,
@@ -268,31 +265,9 @@ async function recordIssued(
   deps: UnitDeps,
 ): Promise<LedgerEntry> {
   let counted = entry;
-  try {
+  await recordAfterCreate(entry, created.invalidationId, deps, async () => {
     counted = await backToCreateMonth(entry, created.createTime, owner, deps);
     await deps.ledger.markIssued(counted, created.invalidationId, created.issuedAt);
-  } catch (error) {
-    deps.log.warn('invalidation issued, not recorded: the reservation sweep records it', {
-      ...issuedFields(counted, created.invalidationId),
-      error: (error as Error).name,
-      reason: (error as Error).message,
-    });
-  }
+  });
   return counted;
-}
-
-/** The watcher's check of an issued unit: lost with a warning rather than sending the unit's changes back. */
-async function afterIssued(entry: LedgerEntry, invalidationId: string, deps: UnitDeps): Promise<void> {
-  try {
-    await deps.afterIssue?.(entry, invalidationId);
-  } catch (error) {
-    deps.log.warn('invalidation issued, its check not scheduled', {
-      ...issuedFields(entry, invalidationId),
-      error: (error as Error).name,
-    });
-  }
-}
-
-function issuedFields(entry: LedgerEntry, invalidationId: string): Record<string, unknown> {
-  return { distributionId: entry.distributionId, unitKey: entry.unitKey, invalidationId };
 }

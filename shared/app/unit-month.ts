@@ -1,4 +1,5 @@
 import { dayOfMonth, monthKeyOf } from '../domain/month.ts';
+import { checkAfterCreate, recordAfterCreate } from './after-create.ts';
 import { DeferredError, UnitBusyError } from './errors.ts';
 import type { UnitDeps } from './issue-unit.ts';
 import { type FoundInvalidation, LEDGER_STATUS, type LedgerEntry } from './ports.ts';
@@ -35,16 +36,21 @@ export async function heldFromEarlierMonth(
   return held !== undefined && monthKeyOf(held.createTime) === entry.month ? held : undefined;
 }
 
-/** Records an invalidation CloudFront already held as the unit's, in the unit's own month. */
+/**
+ * Records an invalidation CloudFront already held as the unit's, in the unit's own month. CloudFront
+ * holds it, so like a fresh create nothing here throws (after-create.ts).
+ */
 export async function recordHeld(entry: LedgerEntry, held: FoundInvalidation, deps: UnitDeps): Promise<LedgerEntry> {
-  await deps.ledger.markIssued(entry, held.invalidationId, held.createTime);
   deps.log.info('invalidation found in CloudFront before the month move', {
     distributionId: entry.distributionId,
     unitKey: entry.unitKey,
     invalidationId: held.invalidationId,
     month: entry.month,
   });
-  await deps.afterIssue?.(entry, held.invalidationId);
+  await recordAfterCreate(entry, held.invalidationId, deps, () =>
+    deps.ledger.markIssued(entry, held.invalidationId, held.createTime),
+  );
+  await checkAfterCreate(entry, held.invalidationId, deps);
   return { ...entry, status: LEDGER_STATUS.issued, invalidationId: held.invalidationId, issuedAt: held.createTime };
 }
 

@@ -518,6 +518,60 @@ describe('fault regressions', () => {
     });
   });
 
+  describe('a unit CloudFront holds from last month, found by its retry', () => {
+    it('is issued once when recording it is refused and the changes wait in the pending set (regression)', async () => {
+      // Prepare: CloudFront creates the unit on 31 January and the invocation dies before recording it.
+      const JANUARY_END = Date.parse('2027-01-31T23:50:00Z');
+      const FEBRUARY = Date.parse('2027-02-01T00:10:00Z');
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys: keys('held-refused', 3) });
+      const first = await collectBatch(records, depsFor({ crashAt: 'after-create', now: JANUARY_END }));
+      expect(first.map((result) => result.status)).toEqual(records.map(() => 'rejected'));
+      // DynamoDB then refuses the retry's markIssued once (TransactionConflict, which the SDK does not retry).
+      let refuse = true;
+      const deps = depsOver(
+        FEBRUARY,
+        (dynamo) =>
+          dynamo.middlewareStack.add(
+            (next, context) => async (args) => {
+              const input = args.input as { UpdateExpression?: string };
+              if (
+                refuse &&
+                context.commandName === 'UpdateItemCommand' &&
+                String(input.UpdateExpression).includes(':issued')
+              ) {
+                refuse = false;
+                throw new TransactionConflictException({
+                  message: 'injected: a transaction holds the item',
+                  $metadata: {},
+                });
+              }
+              return next(args);
+            },
+            { step: 'finalizeRequest', priority: 'low', name: 'refuseMarkIssuedOnce' },
+          ),
+        { withPending: true },
+      );
+
+      // Act: SQS brings the messages back in February; the retry finds January's invalidation in
+      // CloudFront, then the scheduled drain runs, then the sweep settles what was not recorded.
+      const retried = await collectBatch(records, deps);
+      await drainPending(deps);
+      const sweep = await sweepReservations(sweepDeps(FEBRUARY + STALE_MS + 1));
+
+      // Assess: on the code before, the refused record sent the changes to the pending set and the drain
+      // invalidated them a second time under another unit; now CloudFront has them once, counted in January.
+      expect(refuse).toBe(false);
+      expect(retried.map((result) => result.status)).toEqual(records.map(() => 'fulfilled'));
+      const path = `/${keys('held-refused', 3)[0]}`;
+      expect(
+        world.emulator.invalidations(SITE).filter((invalidation) => invalidation.paths.includes(path)),
+      ).toHaveLength(1);
+      expect(sweep).toMatchObject({ issued: 1, released: 0 });
+      expect(counted(await readMonth(world.dynamo, world.tableName, '2027-01'))).toBe(3);
+      expect(counted(await readMonth(world.dynamo, world.tableName, '2027-02'))).toBe(0);
+    });
+  });
+
   describe('a message feeding two distributions, one of which fails (soak seed 148)', () => {
     const KEY = 'w2/k0.html';
 
