@@ -49,6 +49,33 @@ function entryOf(items: Record<string, unknown>[]): Record<string, unknown>[] {
   return items.filter((item) => String(item.sk).startsWith('INV#'));
 }
 
+type CommandTest = (command: string, input: Record<string, unknown>) => boolean;
+
+/**
+ * Makes DynamoDB refuse the first command `matches` picks, once, as a TransactionConflictException (the SDK
+ * does not retry it; DynamoDB answers it when a transaction holds the item).
+ *
+ * @returns whether the refusal has happened yet
+ */
+function refuseOnce(dynamo: DynamoDBClient, matches: CommandTest | undefined): () => boolean {
+  let pending = matches;
+  dynamo.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (pending?.(String(context.commandName), args.input as Record<string, unknown>) === true) {
+        pending = undefined;
+        throw new TransactionConflictException({ message: 'injected: a transaction holds the item', $metadata: {} });
+      }
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'refuseOnceForTests' },
+  );
+  return () => matches !== undefined && pending === undefined;
+}
+
+/** The ledger's `markIssued` (the only update that sets `:issued`). */
+const MARK_ISSUED: CommandTest = (command, input) =>
+  command === 'UpdateItemCommand' && String(input.UpdateExpression).includes(':issued');
+
 /**
  * Regressions the randomized fault runs (test/reliability, `npm run soak`) found, each replayed here
  * deterministically against the real adapters, DynamoDB Local and the CloudFront world.emulator.
@@ -527,28 +554,12 @@ describe('fault regressions', () => {
       const first = await collectBatch(records, depsFor({ crashAt: 'after-create', now: JANUARY_END }));
       expect(first.map((result) => result.status)).toEqual(records.map(() => 'rejected'));
       // DynamoDB then refuses the retry's markIssued once (TransactionConflict, which the SDK does not retry).
-      let refuse = true;
+      let refused = () => false;
       const deps = depsOver(
         FEBRUARY,
-        (dynamo) =>
-          dynamo.middlewareStack.add(
-            (next, context) => async (args) => {
-              const input = args.input as { UpdateExpression?: string };
-              if (
-                refuse &&
-                context.commandName === 'UpdateItemCommand' &&
-                String(input.UpdateExpression).includes(':issued')
-              ) {
-                refuse = false;
-                throw new TransactionConflictException({
-                  message: 'injected: a transaction holds the item',
-                  $metadata: {},
-                });
-              }
-              return next(args);
-            },
-            { step: 'finalizeRequest', priority: 'low', name: 'refuseMarkIssuedOnce' },
-          ),
+        (dynamo) => {
+          refused = refuseOnce(dynamo, MARK_ISSUED);
+        },
         { withPending: true },
       );
 
@@ -560,7 +571,7 @@ describe('fault regressions', () => {
 
       // Assess: on the code before, the refused record sent the changes to the pending set and the drain
       // invalidated them a second time under another unit; now CloudFront has them once, counted in January.
-      expect(refuse).toBe(false);
+      expect(refused()).toBe(true);
       expect(retried.map((result) => result.status)).toEqual(records.map(() => 'fulfilled'));
       const path = `/${keys('held-refused', 3)[0]}`;
       expect(
@@ -580,27 +591,14 @@ describe('fault regressions', () => {
      * them, and whose first write matching `refuse` is refused once more, as a TransactionConflictException
      * (the SDK does not retry it; DynamoDB answers it when a transaction holds the item).
      */
-    function twoDistributionDeps(now: number, refuse?: (command: string, input: Record<string, unknown>) => boolean) {
+    function twoDistributionDeps(now: number, refuse?: CommandTest) {
       let faults: ReturnType<typeof installDynamoFaults> | undefined;
-      let once = refuse;
       const deps = depsOver(
         now,
         (dynamo) => {
           faults = installDynamoFaults(dynamo);
           faults.refuseWritesNaming(FAILING);
-          dynamo.middlewareStack.add(
-            (next, context) => async (args) => {
-              if (once?.(String(context.commandName), args.input as Record<string, unknown>) === true) {
-                once = undefined;
-                throw new TransactionConflictException({
-                  message: 'injected: a transaction holds the item',
-                  $metadata: {},
-                });
-              }
-              return next(args);
-            },
-            { step: 'finalizeRequest', priority: 'low', name: 'refuseOnceForTests' },
-          );
+          refuseOnce(dynamo, refuse);
         },
         { routes: TWO_ROUTES, withPending: true },
       );
@@ -626,7 +624,7 @@ describe('fault regressions', () => {
      * comes back; then SQS brings it back beside a new one, everything goes through, and the scheduled drain
      * runs. Returns the first batch's results.
      */
-    async function failThenRetry(refuse: (command: string, input: Record<string, unknown>) => boolean) {
+    async function failThenRetry(refuse: CommandTest) {
       const first = message(KEY);
       const results = await collectBatch([first], twoDistributionDeps(NOW, refuse).deps);
       const { deps, faults } = twoDistributionDeps(NOW + 60_000);
@@ -638,11 +636,9 @@ describe('fault regressions', () => {
 
     it('is issued once on the one that succeeded when recording its issue is refused (regression)', async () => {
       // Prepare: DynamoDB refuses markIssued after CloudFront created the invalidation.
-      const markIssued = (command: string, input: Record<string, unknown>) =>
-        command === 'UpdateItemCommand' && String(input.UpdateExpression).includes(':issued');
 
       // Act
-      const { results, retried } = await failThenRetry(markIssued);
+      const { results, retried } = await failThenRetry(MARK_ISSUED);
       const sweep = await sweepReservations(sweepDeps(NOW + 60_000 + STALE_MS + 1));
 
       // Assess: once on each distribution (on the code before: twice on KEPT, the change sent back to the
