@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CHANGE_KIND, parseEventMessage, parseSqsRecords } from '../../shared/domain/events.ts';
+import { CHANGE_KIND, type ParsedBatch, parseEventMessage, parseSqsRecords } from '../../shared/domain/events.ts';
 import {
   buildEventBridgeS3Event,
   buildS3Notification,
@@ -11,6 +11,7 @@ import {
   buildTestEvent,
   encodeS3EventKey,
 } from '../helpers/events.ts';
+import { editedText, S3_WIRE_BODIES, s3BodyText } from '../helpers/s3-wire-bodies.ts';
 
 describe('parseSqsRecords', () => {
   describe('an S3 notification', () => {
@@ -374,7 +375,50 @@ describe('parseSqsRecords', () => {
       expect(batch.changes).toHaveLength(3);
     });
   });
+
+  describe("bodies read without JSON.parse (S3's plain form)", () => {
+    it('give the changes, problems and test events JSON.parse gives, bare or in an SNS envelope', () => {
+      // Ground truth: each body through JSON.parse and the parsed-message road (parseEventMessage).
+      const body = fc.oneof(
+        s3BodyText({ plain: true }),
+        s3BodyText({ plain: false }),
+        editedText(s3BodyText({ plain: true })),
+        fc.constantFrom(...Object.values(S3_WIRE_BODIES)),
+      );
+      fc.assert(
+        fc.property(fc.array(fc.tuple(body, fc.boolean()), { minLength: 1, maxLength: 4 }), (messages) => {
+          // Prepare
+          const records = messages.map(([text, enveloped], i) =>
+            buildSqsRecord(enveloped ? buildSnsEnvelope(text) : text, { messageId: `m-${i}` }),
+          );
+          // Act
+          const batch = parseSqsRecords(records);
+          // Assess
+          expect(batch).toEqual(parseByJsonParse(messages));
+        }),
+        { numRuns: 1500 },
+      );
+    });
+  });
 });
+
+/** The batch as JSON.parse and `parseEventMessage` read it, message `m-<i>` for entry i. */
+function parseByJsonParse(messages: readonly (readonly [string, boolean])[]): ParsedBatch {
+  const batch: ParsedBatch = { changes: [], problems: [], testEvents: [] };
+  messages.forEach(([text, enveloped], i) => {
+    const messageId = `m-${i}`;
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      const field = enveloped ? 'Message' : 'body';
+      batch.problems.push({ messageId, reason: `${field}: expected JSON, got text that does not parse` });
+      return;
+    }
+    parseEventMessage(messageId, message, batch);
+  });
+  return batch;
+}
 
 describe('parseEventMessage', () => {
   describe('a bare S3 notification', () => {
