@@ -3,10 +3,10 @@ import type { BatchBudget } from '../domain/budget.ts';
 import type { WaitingChanges } from '../domain/drain-order.ts';
 import { PlanBudgetError } from '../domain/errors.ts';
 import { callerReferenceOf } from '../domain/unit-of-work.ts';
-import { UnitBusyError } from './errors.ts';
+import { PartlyIssuedError, UnitBusyError } from './errors.ts';
 import { invalidateIsolating } from './isolate-refused.ts';
 import type { FreshChanges, PendingDeps } from './issue-with-pending.ts';
-import type { PendingSet } from './pending-ports.ts';
+import { MAX_SOURCE_IDS, type PendingSet } from './pending-ports.ts';
 import type { StoredPlan } from './ports.ts';
 
 /** Fresh changes or a pending set, as the drain weighs and issues them. */
@@ -64,6 +64,11 @@ export async function issueChosen(
     if ((error as Error).name === 'InjectedCrashError') throw error;
     // The unit's own plan did not fit: nothing was reserved, so the sets may be claimed again by a smaller unit.
     if (tooBig !== undefined && tooBig.error === error) return { kind: 'too-big', budget: tooBig.budget };
+    if (error instanceof PartlyIssuedError && error.definite) {
+      await putRest(distributionId, unitKey, chosen, error, deps);
+      await removeIssuedSets(distributionId, unitKey, sets, deps);
+      return { kind: 'pending' };
+    }
     // Definite failures leave the unit released (its sets are taken again by the next drain); after an
     // ambiguous one the unit stays reserved and the set is claimed by it until the sweep settles it. A
     // unit another invocation holds (the same messages delivered twice at once) is claimed the same way:
@@ -79,22 +84,69 @@ export async function issueChosen(
     });
     return { kind: 'pending' };
   }
-  if (sets.length > 0) {
-    deps.pendingMetrics.count(
-      'PendingDrained',
-      sets.reduce((sum, set) => sum + set.paths.length, 0),
-    );
-    // The unit went out: a failure from here on must not send its changes back. The sets stay claimed by
-    // an issued unit, which the next drain removes without issuing them.
-    await deps.pending.remove(sets).catch((error: Error) =>
-      deps.log.warn('issued pending sets not removed: the next drain removes them', {
-        distributionId,
-        unitKey,
-        error: error.name,
-      }),
-    );
-  }
+  await removeIssuedSets(distributionId, unitKey, sets, deps);
   return { kind: 'issued' };
+}
+
+/**
+ * Removes the sets a unit took once CloudFront holds the unit (or, after a partial issue, once the rest
+ * is pending): a failure from here on must not send their changes back. Left behind, a set stays claimed
+ * by the unit; the next drain removes it when the ledger shows the unit issued (a unit issued in part
+ * shows released, so its sets would be drained again: issued twice, never lost).
+ */
+async function removeIssuedSets(
+  distributionId: string,
+  unitKey: string,
+  sets: readonly PendingSet[],
+  deps: PendingDeps,
+): Promise<void> {
+  if (sets.length === 0) return;
+  deps.pendingMetrics.count(
+    'PendingDrained',
+    sets.reduce((sum, set) => sum + set.paths.length, 0),
+  );
+  await deps.pending.remove(sets).catch((error: Error) =>
+    deps.log.warn('issued pending sets not removed: the next drain removes them', {
+      distributionId,
+      unitKey,
+      error: error.name,
+    }),
+  );
+}
+
+/**
+ * After bad-path isolation issued part of a refused unit: what it could not issue goes to the pending
+ * set as one set of the paths the failed parts asked for (a wildcard there is planned as itself),
+ * written before the unit's sets are removed. Sending everything back instead would invalidate the
+ * issued parts again under another unit, which CloudFront does not dedupe (billed twice).
+ */
+async function putRest(
+  distributionId: string,
+  unitKey: string,
+  chosen: readonly Waiting[],
+  error: PartlyIssuedError,
+  deps: PendingDeps,
+): Promise<void> {
+  const sources = chosen.map((item) => item.fresh ?? item.set);
+  await deps.pending.put({
+    distributionId,
+    // Deterministic: a retry of the same unit that ends the same way writes the same set (put is idempotent).
+    setKey: `${unitKey}-rest`,
+    paths: error.remainingPaths,
+    firstSeenAt: Math.min(...chosen.map((item) => item.firstSeenAt)),
+    maxStalenessSeconds: Math.min(...chosen.map((item) => item.maxStalenessSeconds)),
+    messageIds: [...new Set(sources.flatMap((source) => source?.messageIds ?? []))].slice(0, MAX_SOURCE_IDS),
+    messageCount: chosen.reduce((sum, item) => sum + (item.set?.messageCount ?? item.fresh?.messageIds.length ?? 0), 0),
+    changedObjects: error.remainingObjects,
+  });
+  deps.pendingMetrics.count('PendingWritten', error.remainingPaths.length);
+  deps.log.warn('refused request issued in part: the rest is pending', {
+    distributionId,
+    unitKey,
+    issuedParts: error.issuedParts,
+    paths: error.remainingPaths.length,
+    error: (error.cause as Error | undefined)?.name,
+  });
 }
 
 /** Whether the paths plan within the budget (no wildcard and more paths than the budget: never). */

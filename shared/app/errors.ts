@@ -32,3 +32,37 @@ export class RefusedPathError extends CollectorError {
     super(message, { retryable: false, cause: options.cause });
   }
 }
+
+/**
+ * Bad-path isolation issued some parts of a refused request, then another part failed: CloudFront holds
+ * the issued parts, so only `remainingPaths` (as planned: exact paths and wildcards) are left to issue.
+ * Sending the whole request back would invalidate, and bill, the issued parts a second time.
+ */
+export class PartlyIssuedError extends CollectorError {
+  override name = 'PartlyIssuedError';
+  /** How many parts CloudFront holds. */
+  readonly issuedParts: number;
+  readonly remainingPaths: readonly string[];
+  /** The changed objects the remaining parts stand for (each part's share of the request's). */
+  readonly remainingObjects: number;
+  /** False when a part not issued may exist after all (its answer was lost, or another invocation holds it). */
+  readonly definite: boolean;
+
+  constructor(
+    message: string,
+    options: {
+      issuedParts: number;
+      remainingPaths: readonly string[];
+      remainingObjects: number;
+      definite: boolean;
+      retryable: boolean;
+      cause: unknown;
+    },
+  ) {
+    super(message, { retryable: options.retryable, cause: options.cause });
+    this.issuedParts = options.issuedParts;
+    this.remainingPaths = options.remainingPaths;
+    this.remainingObjects = options.remainingObjects;
+    this.definite = options.definite;
+  }
+}

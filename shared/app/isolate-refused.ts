@@ -2,7 +2,7 @@ import { PlanBudgetError } from '../domain/errors.ts';
 import { keyPrefixOfPathPrefix } from '../domain/group-changes.ts';
 import { cutRefusedPath } from '../domain/paths.ts';
 import { callerReferenceOf, partUnitKeyOf } from '../domain/unit-of-work.ts';
-import { RefusedPathError } from './errors.ts';
+import { PartlyIssuedError, RefusedPathError, UnitBusyError } from './errors.ts';
 import { invalidateUnit, type UnitDeps, type UnitRequest } from './issue-unit.ts';
 import type { CreatedInvalidation, InvalidationGateway, LedgerEntry } from './ports.ts';
 import { fixedPlanOf } from './stored-plan.ts';
@@ -27,7 +27,8 @@ export interface IsolationDeps extends UnitDeps {
  * costs no path: CloudFront creates nothing for a refused request, and its reservation is released.
  *
  * @returns the ledger entries of the unit, or of its parts when it was split
- * @throws RefusedPathError (permanent) when even `/*` is refused; other failures as `invalidateUnit`
+ * @throws PartlyIssuedError when some parts were issued and another failed (only its paths are left to
+ *   issue); RefusedPathError (permanent) when even `/*` is refused; other failures as `invalidateUnit`
  */
 export async function invalidateIsolating(request: UnitRequest, deps: IsolationDeps): Promise<LedgerEntry[]> {
   const recorder = new RefusalRecorder(deps.gateway);
@@ -40,7 +41,12 @@ export async function invalidateIsolating(request: UnitRequest, deps: IsolationD
   }
 }
 
-/** One refused request's paths, split until each refused path stands alone. */
+/**
+ * One refused request's paths, split until each refused path stands alone.
+ *
+ * @throws the failure of a part when no part was issued; PartlyIssuedError, naming what is left, when
+ *   some were
+ */
 async function isolate(
   parent: UnitRequest,
   paths: readonly string[],
@@ -53,27 +59,71 @@ async function isolate(
   const shares = [Math.ceil((changedObjects * middle) / paths.length)];
   shares.push(changedObjects - (shares[0] as number));
   const entries: LedgerEntry[] = [];
-  let failure: unknown;
+  const left: Left = { paths: [], objects: 0, failures: [], issuedParts: 0 };
   // One half after the other: an accepted half is issued at once, a refused one is split further, and a
   // half that fails otherwise (throttled) does not stop the other one.
   for (const [index, half] of halves.entries()) {
-    const part = partRequest(parent, half, shares[index] as number);
+    const share = shares[index] as number;
+    const part = partRequest(parent, half, share);
     try {
       entries.push(await invalidateUnit(part, deps));
     } catch (error) {
       if (isRefusal(error) && deps.gateway.refused.has(part.callerReference)) {
         try {
-          entries.push(...(await isolate(part, half, shares[index] as number, deps)));
+          entries.push(...(await isolate(part, half, share, deps)));
         } catch (inner) {
-          failure ??= inner;
+          leave(left, inner, half, share);
         }
       } else {
-        failure ??= error;
+        leave(left, error, half, share);
       }
     }
   }
-  if (failure !== undefined) throw failure;
-  return entries;
+  const [failure] = left.failures;
+  if (failure === undefined) return entries;
+  const issuedParts = entries.length + left.issuedParts;
+  if (issuedParts === 0 || left.failures.some((error) => (error as Error).name === 'InjectedCrashError')) throw failure;
+  throw new PartlyIssuedError(
+    `${parent.distributionId}: ${issuedParts} parts of refused request ${parent.unitKey} issued, ${left.paths.length} paths left`,
+    {
+      issuedParts,
+      remainingPaths: left.paths,
+      remainingObjects: left.objects,
+      definite: left.failures.every((error) => !isInDoubt(error)),
+      retryable: left.failures.every((error) => (error as { retryable?: unknown }).retryable !== false),
+      // The first failure itself, not a nested report of it.
+      cause: failure instanceof PartlyIssuedError ? failure.cause : failure,
+    },
+  );
+}
+
+/** What an isolation could not issue, and why. */
+interface Left {
+  readonly paths: string[];
+  objects: number;
+  readonly failures: unknown[];
+  /** Parts issued below a half that then failed in part. */
+  issuedParts: number;
+}
+
+/** Files a half that failed: all its paths, or what its own isolation left of them. */
+function leave(left: Left, error: unknown, half: readonly string[], share: number): void {
+  if (error instanceof PartlyIssuedError) {
+    left.paths.push(...error.remainingPaths);
+    left.objects += error.remainingObjects;
+    left.issuedParts += error.issuedParts;
+    left.failures.push(error);
+    return;
+  }
+  left.paths.push(...half);
+  left.objects += share;
+  left.failures.push(error);
+}
+
+/** A failure after which the part may exist in CloudFront anyway (answer lost, or another invocation at it). */
+function isInDoubt(error: unknown): boolean {
+  if (error instanceof PartlyIssuedError) return !error.definite;
+  return (error as { definite?: unknown } | undefined)?.definite === false || error instanceof UnitBusyError;
 }
 
 async function coverRefusedPath(

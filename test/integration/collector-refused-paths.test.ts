@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectBatch } from '../../shared/app/collect-batch.ts';
+import { collectBatch, drainPending } from '../../shared/app/collect-batch.ts';
 import { toCloudFrontPath } from '../../shared/domain/paths.ts';
 import { DEFAULT_REFUSED_CHARACTERS, matchesInvalidationPath } from '../../shared/local/cloudfront-emulator/index.ts';
 import { buildCollectorDeps, readMonth } from '../helpers/collector.ts';
@@ -68,4 +68,43 @@ describe('collectBatch with a path CloudFront refuses', () => {
     expect(total?.paths).toBe(issued.length);
     expect(issued).toEqual(expect.arrayContaining(['/b/it*', '/c/why*', '/a/1.html', '/a/2.html']));
   });
+
+  it.each([
+    // Requests: the whole (refused), its first half (accepted), then the second half (throttled).
+    { failing: 'the second half', accepted: 2, issuedParts: 1, left: 5 },
+    // The second half refused too: its first quarter accepted, its last quarter throttled.
+    { failing: 'the last quarter', accepted: 4, issuedParts: 2, left: 2 },
+  ])(
+    'issues each accepted part once when $failing then fails: only the rest waits in the pending set',
+    async ({ accepted, issuedParts, left }) => {
+      // Prepare
+      const goodKeys = Array.from({ length: 9 }, (_, i) => `pages/page-${i}.html`);
+      const keys = [...goodKeys, 'sale/promo!.html'];
+      const records = buildSqsBatch({ bucket: 'site-bucket', keys, recordsPerMessage: 1 });
+      const deps = buildCollectorDeps({ ...world, routes: ROUTES, policy: POLICY, now: () => NOW, withPending: true });
+      world.emulator.faults
+        .next('CreateInvalidation', { kind: 'latency', ms: 1, times: accepted })
+        .next('CreateInvalidation', { kind: 'throttle' });
+
+      // Act
+      const results = await collectBatch(records, deps);
+      const afterBatch = world.emulator.invalidations(SITE).length;
+      await drainPending(deps);
+
+      // Assess
+      expect(results.map((result) => result.status)).toEqual(records.map(() => 'fulfilled'));
+      expect(world.emulator.faults.injected().at(-1)?.kind).toBe('throttle');
+      expect(afterBatch).toBe(issuedParts);
+      const issued = world.emulator.invalidations(SITE).flatMap((invalidation) => [...invalidation.paths]);
+      // Every path once: the drain took only what the throttled part asked for.
+      expect([...issued].sort()).toEqual([...goodKeys.map(toCloudFrontPath), '/sale/promo*'].sort());
+      const total = (await readMonth(world.dynamo, world.tableName, '2026-11')).find((item) => item.sk === 'TOTAL');
+      expect(total?.paths).toBe(issued.length);
+      const rest = deps.log.lines.find(
+        (entry) => entry.message === 'refused request issued in part: the rest is pending',
+      );
+      expect(rest?.extra).toMatchObject({ issuedParts, paths: left, error: 'CloudFrontError' });
+      expect(await deps.pending?.list(SITE)).toEqual([]);
+    },
+  );
 });
