@@ -3,7 +3,7 @@ import type { BatchBudget } from '../domain/budget.ts';
 import type { WaitingChanges } from '../domain/drain-order.ts';
 import { PlanBudgetError } from '../domain/errors.ts';
 import { callerReferenceOf } from '../domain/unit-of-work.ts';
-import { PartlyIssuedError, UnitBusyError } from './errors.ts';
+import { isInDoubt, PartlyIssuedError } from './errors.ts';
 import { invalidateIsolating } from './isolate-refused.ts';
 import type { FreshChanges, PendingDeps } from './issue-with-pending.ts';
 import { MAX_SOURCE_IDS, type PendingSet } from './pending-ports.ts';
@@ -73,7 +73,7 @@ export async function issueChosen(
     // ambiguous one the unit stays reserved and the set is claimed by it until the sweep settles it. A
     // unit another invocation holds (the same messages delivered twice at once) is claimed the same way:
     // once that invocation issues it the set is removed, and if it is released the set is drained again.
-    const ambiguous = (error as { definite?: unknown }).definite === false || error instanceof UnitBusyError;
+    const ambiguous = isInDoubt(error);
     if (fresh !== undefined) await putFresh(distributionId, fresh, ambiguous ? unitKey : undefined, deps);
     deps.log.warn('changes pending', {
       distributionId,
@@ -127,7 +127,6 @@ async function putRest(
   error: PartlyIssuedError,
   deps: PendingDeps,
 ): Promise<void> {
-  const sources = chosen.map((item) => item.fresh ?? item.set);
   await deps.pending.put({
     distributionId,
     // Deterministic: a retry of the same unit that ends the same way writes the same set (put is idempotent).
@@ -135,7 +134,10 @@ async function putRest(
     paths: error.remainingPaths,
     firstSeenAt: Math.min(...chosen.map((item) => item.firstSeenAt)),
     maxStalenessSeconds: Math.min(...chosen.map((item) => item.maxStalenessSeconds)),
-    messageIds: [...new Set(sources.flatMap((source) => source?.messageIds ?? []))].slice(0, MAX_SOURCE_IDS),
+    messageIds: [...new Set(chosen.flatMap((item) => item.fresh?.messageIds ?? item.set?.messageIds ?? []))].slice(
+      0,
+      MAX_SOURCE_IDS,
+    ),
     messageCount: chosen.reduce((sum, item) => sum + (item.set?.messageCount ?? item.fresh?.messageIds.length ?? 0), 0),
     changedObjects: error.remainingObjects,
   });

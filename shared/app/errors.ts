@@ -66,3 +66,11 @@ export class PartlyIssuedError extends CollectorError {
     this.definite = options.definite;
   }
 }
+
+/**
+ * Whether a failed unit may exist in CloudFront anyway: its answer was lost (`definite: false`, also a
+ * {@link PartlyIssuedError} with a part in doubt), or another invocation holds it ({@link UnitBusyError}).
+ */
+export function isInDoubt(error: unknown): boolean {
+  return (error as { definite?: unknown } | null | undefined)?.definite === false || error instanceof UnitBusyError;
+}

@@ -2,7 +2,7 @@ import { PlanBudgetError } from '../domain/errors.ts';
 import { keyPrefixOfPathPrefix } from '../domain/group-changes.ts';
 import { cutRefusedPath } from '../domain/paths.ts';
 import { callerReferenceOf, partUnitKeyOf } from '../domain/unit-of-work.ts';
-import { PartlyIssuedError, RefusedPathError, UnitBusyError } from './errors.ts';
+import { isInDoubt, PartlyIssuedError, RefusedPathError } from './errors.ts';
 import { invalidateUnit, type UnitDeps, type UnitRequest } from './issue-unit.ts';
 import type { CreatedInvalidation, InvalidationGateway, LedgerEntry } from './ports.ts';
 import { fixedPlanOf } from './stored-plan.ts';
@@ -118,12 +118,6 @@ function leave(left: Left, error: unknown, half: readonly string[], share: numbe
   left.paths.push(...half);
   left.objects += share;
   left.failures.push(error);
-}
-
-/** A failure after which the part may exist in CloudFront anyway (answer lost, or another invocation at it). */
-function isInDoubt(error: unknown): boolean {
-  if (error instanceof PartlyIssuedError) return !error.definite;
-  return (error as { definite?: unknown } | undefined)?.definite === false || error instanceof UnitBusyError;
 }
 
 async function coverRefusedPath(
