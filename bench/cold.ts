@@ -80,7 +80,7 @@ export function printBundleSizes(bundles: readonly FunctionBundle[], log: (line:
  * medians of the `import()` (module load + config + clients).
  */
 export async function runColdBench(
-  runs = 15,
+  runs = 25,
   log: (line: string) => void = console.log,
 ): Promise<readonly ColdBenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'invalidator-cold-'));
@@ -148,6 +148,6 @@ export async function runColdBench(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const runs = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : 15;
+  const runs = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : undefined;
   await runColdBench(runs);
 }

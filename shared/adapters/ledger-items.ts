@@ -1,4 +1,3 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry, StoredPlan } from '../app/ports.ts';
 import type { PlanFigures } from '../app/savings-ports.ts';
@@ -106,6 +105,34 @@ export function leaseOf(owner: string | undefined, at: number, leaseMs: number):
   return owner === undefined ? {} : { [LEASE_OWNER]: owner, [CLAIMED_AT]: at, [LEASE_UNTIL]: at + leaseMs };
 }
 
+/**
+ * Longest plan, as JSON, stored as plain text (`pathsJson`); longer plans are gzipped (`pathsGz`).
+ * A plan this short keeps a typical item within 1 KB (one write unit) gzipped or not, and leaves
+ * `node:zlib` unloaded: a cold start no longer pays for it (docs/architecture.md, "Plans in the ledger").
+ */
+export const PLAIN_PATHS_MAX_CHARS = 256;
+
+/** How a plan's paths are stored: plain JSON when short, else gzipped (a 3,000-path plan stays far below 400 KB). */
+function storedPaths(paths: readonly string[]): { pathsJson: string } | { pathsGz: Uint8Array } {
+  const json = JSON.stringify(paths);
+  return json.length <= PLAIN_PATHS_MAX_CHARS ? { pathsJson: json } : { pathsGz: zlib().gzipSync(json) };
+}
+
+/**
+ * The paths of a ledger item, in either form (items written before `pathsJson` are all gzipped).
+ *
+ * @throws Error when the item has neither attribute (not a ledger entry)
+ */
+function pathsOf(item: Record<string, unknown>): string[] {
+  if (typeof item.pathsJson === 'string') return JSON.parse(item.pathsJson) as string[];
+  if (item.pathsGz instanceof Uint8Array)
+    return JSON.parse(zlib().gunzipSync(item.pathsGz).toString('utf8')) as string[];
+  throw new Error(`ledger item ${String(item.sk)}: expected pathsJson or pathsGz, got neither`);
+}
+
+/** `node:zlib`, loaded on first use: only plans over PLAIN_PATHS_MAX_CHARS need it. */
+const zlib = () => process.getBuiltinModule('node:zlib');
+
 /** The ledger item of an entry (without TTL and lease). */
 export function toItem(entry: LedgerEntry): Record<string, unknown> {
   const { plan, ...rest } = entry;
@@ -113,8 +140,7 @@ export function toItem(entry: LedgerEntry): Record<string, unknown> {
     pk: LEDGER_KEYS.monthPk(entry.month),
     sk: LEDGER_KEYS.entrySk(entry.unitKey),
     ...rest,
-    // Paths are stored gzipped: a 3,000-path plan stays far below the 400 KB item limit.
-    pathsGz: gzipSync(JSON.stringify(plan.paths)),
+    ...storedPaths(plan.paths),
     pathCount: plan.paths.length,
     exactPaths: plan.exactPaths,
     wildcardPaths: plan.wildcardPaths,
@@ -127,9 +153,8 @@ export function toItem(entry: LedgerEntry): Record<string, unknown> {
 
 /** Reads a ledger item back into an entry (the ledger, the report and the watcher). */
 export function toEntry(item: Record<string, unknown>): LedgerEntry {
-  const paths = JSON.parse(gunzipSync(item.pathsGz as Uint8Array).toString('utf8')) as string[];
   const plan: StoredPlan = {
-    paths,
+    paths: pathsOf(item),
     exactPaths: Number(item.exactPaths),
     wildcardPaths: Number(item.wildcardPaths),
     changed: Number(item.changed),

@@ -96,15 +96,22 @@ export interface ColdInit {
   readonly ms: number;
   /** CPU time of the same span (user + system). */
   readonly cpuMs: number;
+  /** Node built-in modules the import loaded (`node:zlib` is `zlib`), sorted. */
+  readonly builtins: readonly string[];
 }
 
 const CHILD = `
+const before = new Set(process.moduleLoadList);
 const cpu = process.cpuUsage();
 const started = performance.now();
 await import(process.argv[1]);
 const ms = performance.now() - started;
 const used = process.cpuUsage(cpu);
-process.stdout.write(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000 }));
+const builtins = process.moduleLoadList
+  .filter((name) => !before.has(name) && name.startsWith('NativeModule ') && !name.startsWith('NativeModule internal/'))
+  .map((name) => name.slice('NativeModule '.length))
+  .sort();
+process.stdout.write(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000, builtins }));
 process.exit(0);
 `;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctionBundles, type FunctionBundle } from '../../shared/deploy/function-bundles.ts';
-import { deployedEnvironment, FUNCTION_CLIENTS, measureColdInit } from '../helpers/cold-init.ts';
+import { buildBaselineBundle, deployedEnvironment, FUNCTION_CLIENTS, measureColdInit } from '../helpers/cold-init.ts';
 
 const MAX_BUNDLE_BYTES = 500 * 1024;
 // Code no function needs: the CLI, the local stack, benches and tests, YAML, picomatch (exclude globs
@@ -88,5 +88,23 @@ describe('function bundles', () => {
     // Assess
     expect(loaded.map(([name]) => name).sort()).toEqual(Object.keys(FUNCTION_CLIENTS).sort());
     for (const [, init] of loaded) expect(init.ms).toBeGreaterThan(0);
+  });
+
+  it('loads no Node built-in at cold start beyond its bare clients, but the console of Powertools', async () => {
+    // Act: each built-in costs its load on every cold start (node:zlib about 2 ms; ledger plans load it
+    // only when one is long, shared/adapters/ledger-items.ts).
+    const extra = await Promise.all(
+      bundles.map(async (bundle) => {
+        const baseline = await buildBaselineBundle(bundle.name, dir);
+        const [ours, bare] = await Promise.all(
+          [bundle.file, baseline.file].map((file) => measureColdInit(file, deployedEnvironment())),
+        );
+        return [bundle.name, ours?.builtins.filter((name) => !bare?.builtins.includes(name))] as const;
+      }),
+    );
+    // Assess
+    expect(Object.fromEntries(extra)).toEqual(
+      Object.fromEntries(Object.keys(FUNCTION_CLIENTS).map((name) => [name, ['console']])),
+    );
   });
 });

@@ -1,7 +1,9 @@
+import { gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '../../shared/adapters/dynamodb-ledger.ts';
+import { PLAIN_PATHS_MAX_CHARS } from '../../shared/adapters/ledger-items.ts';
 import { LEDGER_STATUS, type LedgerEntry } from '../../shared/app/ports.ts';
 import { createDynamoClient } from '../helpers/aws-clients.ts';
 import { createLedgerTable, readMonth } from '../helpers/collector.ts';
@@ -160,6 +162,58 @@ describe('DynamoLedger', () => {
       // Assess
       expect([early, late]).toEqual([false, true]);
       expect(await ledger.release(entry, { owner: 'holder' })).toBe(false);
+    });
+  });
+
+  describe('stored plan', () => {
+    const storedItem = (unitKey: string) =>
+      DynamoDBDocumentClient.from(dynamo)
+        .send(new GetCommand({ TableName: tableName, Key: { pk: `MONTH#${MONTH}`, sk: `INV#${unitKey}` } }))
+        .then((answer) => answer.Item ?? {});
+    // Ground truth written here, not by the adapter: what JSON.stringify of the paths measures.
+    const shortPaths = ['/index.html', '/docs/*', '/assets/app.css'];
+    const longPaths = Array.from(
+      { length: 3000 },
+      (_, i) => `/assets/${String(i).padStart(5, '0')}/${'x'.repeat(90)}.js`,
+    );
+
+    it.each([
+      ['a short plan as plain JSON', shortPaths, 'pathsJson'],
+      ['a plan of exactly the limit as plain JSON', ['/a'.padEnd(PLAIN_PATHS_MAX_CHARS - 4, 'b')], 'pathsJson'],
+      ['a plan just over the limit gzipped', ['/a'.padEnd(PLAIN_PATHS_MAX_CHARS - 3, 'b')], 'pathsGz'],
+      ['a 3,000-path plan gzipped, far below the 400 KB item limit', longPaths, 'pathsGz'],
+    ])('stores %s and reads the same paths back', async (_, paths, attribute) => {
+      // Prepare
+      const entry = buildEntry('unit-p', paths);
+
+      // Act
+      await ledger.reserve(entry, {});
+
+      // Assess
+      const item = await storedItem('unit-p');
+      expect(Object.keys(item).filter((key) => key.startsWith('paths'))).toEqual([attribute]);
+      expect(JSON.stringify(paths).length <= PLAIN_PATHS_MAX_CHARS).toBe(attribute === 'pathsJson');
+      expect((await ledger.findUnit('unit-p'))?.plan.paths).toEqual(paths);
+      if (attribute === 'pathsGz') expect((item.pathsGz as Uint8Array).length).toBeLessThan(100_000);
+    });
+
+    it('reads a short plan gzipped by an earlier release (items before pathsJson)', async () => {
+      // Prepare
+      await ledger.reserve(buildEntry('unit-q', shortPaths), {});
+      await DynamoDBDocumentClient.from(dynamo).send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: `MONTH#${MONTH}`, sk: 'INV#unit-q' },
+          UpdateExpression: 'SET pathsGz = :gz REMOVE pathsJson',
+          ExpressionAttributeValues: { ':gz': gzipSync(JSON.stringify(shortPaths)) },
+        }),
+      );
+
+      // Act
+      const entry = await ledger.findUnit('unit-q');
+
+      // Assess
+      expect(entry?.plan.paths).toEqual(shortPaths);
     });
   });
 });
