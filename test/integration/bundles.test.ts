@@ -91,7 +91,7 @@ describe('function bundles', () => {
   });
 
   it('loads no Node built-in at cold start beyond its bare clients, but the console of Powertools', async () => {
-    // Act: each built-in costs its load on every cold start (node:zlib about 2 ms; ledger plans load it
+    // Act: each built-in costs its load on every cold start (node:zlib about 1 ms; ledger plans load it
     // only when one is long, shared/adapters/ledger-items.ts).
     const extra = await Promise.all(
       bundles.map(async (bundle) => {
