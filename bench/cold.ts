@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { buildFunctionBundles, type FunctionBundle, readBundleSettings } from '../shared/deploy/function-bundles.ts';
-import { buildBaselineBundle, type ColdInit, deployedEnvironment, measureColdInit } from '../test/helpers/cold-init.ts';
+import {
+  buildBaselineBundle,
+  type ColdInit,
+  deployedEnvironment,
+  kbOverClientsWithin,
+  measureColdInit,
+} from '../test/helpers/cold-init.ts';
 import { formatTable } from './table-format.ts';
 
 /** DESIGN 6: a bundle under 500 KB minified, a cold init within 1.3x of the bare SDK clients. */
@@ -118,6 +124,7 @@ export async function runColdBench(
           'function',
           'bundle KB',
           'baseline KB',
+          'over clients KB (budget)',
           'cold init ms',
           'baseline ms',
           'ratio',
@@ -129,6 +136,7 @@ export async function runColdBench(
           row.name,
           row.bundleKb.toFixed(1),
           row.baselineKb.toFixed(1),
+          `${(row.bundleKb - row.baselineKb).toFixed(1)} (${kbOverClientsWithin(MAX_COLD_RATIO, row.baselineKb * 1024).toFixed(1)})`,
           row.ms.toFixed(1),
           row.baselineMs.toFixed(1),
           `${row.ratio.toFixed(2)}x`,
