@@ -8,13 +8,13 @@ import {
   type ColdInit,
   deployedEnvironment,
   kbOverClientsWithin,
+  MAX_COLD_RATIO,
   measureColdInit,
 } from '../test/helpers/cold-init.ts';
 import { formatTable } from './table-format.ts';
 
-/** DESIGN 6: a bundle under 500 KB minified, a cold init within 1.3x of the bare SDK clients. */
+/** DESIGN 6: a bundle under 500 KB minified (the cold-init goal is MAX_COLD_RATIO). */
 const MAX_BUNDLE_KB = 500;
-const MAX_COLD_RATIO = 1.3;
 
 /** Cold-init figures of one function against its client-only baseline. */
 export interface ColdBenchRow {

@@ -39,6 +39,9 @@ const CLIENTS = {
  */
 export const FIXED_COLD_KB = 250;
 
+/** DESIGN 6: cold init within 1.3x of the bare SDK clients. */
+export const MAX_COLD_RATIO = 1.3;
+
 /** The KB a function may add to its bare clients' bundle and stay within `ratio` of their cold init. */
 export function kbOverClientsWithin(ratio: number, baselineBytes: number): number {
   return (ratio - 1) * (FIXED_COLD_KB + baselineBytes / 1024);

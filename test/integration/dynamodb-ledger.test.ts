@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLedger } from '../../shared/adapters/dynamodb-ledger.ts';
 import { PLAIN_PATHS_MAX_CHARS } from '../../shared/adapters/ledger-items.ts';
@@ -167,10 +167,8 @@ describe('DynamoLedger', () => {
   });
 
   describe('stored plan', () => {
-    const storedItem = (unitKey: string) =>
-      DynamoDBDocumentClient.from(dynamo)
-        .send(new GetCommand({ TableName: tableName, Key: { pk: `MONTH#${MONTH}`, sk: `INV#${unitKey}` } }))
-        .then((answer) => answer.Item ?? {});
+    const storedItem = async (unitKey: string) =>
+      (await readMonth(dynamo, tableName, MONTH)).find((item) => item.sk === `INV#${unitKey}`) ?? {};
     // Ground truth written here, not by the adapter: what JSON.stringify of the paths measures.
     const shortPaths = ['/index.html', '/docs/*', '/assets/app.css'];
     // Hashed asset names compress about as badly as real plans do.
