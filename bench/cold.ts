@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -11,6 +11,7 @@ import {
   MAX_COLD_RATIO,
   measureColdInit,
 } from '../test/helpers/cold-init.ts';
+import { countedRatios, hasValgrind } from './cold-count.ts';
 import { formatTable } from './table-format.ts';
 
 /** DESIGN 6: a bundle under 500 KB minified (the cold-init goal is MAX_COLD_RATIO). */
@@ -27,6 +28,8 @@ export interface ColdBenchRow {
   readonly cpuRatio: number;
   /** Fastest load of ours against the fastest of the baseline (noise only ever adds time). */
   readonly bestRatio: number;
+  /** Instructions of the import, ours over the baseline's (bench/cold-count.ts); undefined without valgrind. */
+  readonly countedRatio: number | undefined;
 }
 
 /** `ok` when the median and the best ratio are both within the goal, `over` when neither is, else `borderline`. */
@@ -95,7 +98,7 @@ export async function runColdBench(
     const bundles = await buildFunctionBundles(dir, undefined, settings);
     printBundleSizes(bundles, log);
     const env = deployedEnvironment();
-    const rows: ColdBenchRow[] = [];
+    const timed: (Omit<ColdBenchRow, 'countedRatio'> & { readonly files: readonly [string, string] })[] = [];
     for (const bundle of bundles) {
       const baseline = await buildBaselineBundle(bundle.name, dir, settings);
       const ours: ColdInit[] = [];
@@ -106,7 +109,8 @@ export async function runColdBench(
       }
       const [ms, baselineMs] = [median(ours.map((r) => r.ms)), median(floor.map((r) => r.ms))];
       const cpuRatio = median(ours.map((r) => r.cpuMs)) / median(floor.map((r) => r.cpuMs));
-      rows.push({
+      timed.push({
+        files: [bundle.file, baseline.file],
         name: bundle.name,
         bundleKb: kb(bundle.bytes),
         baselineKb: kb(baseline.bytes),
@@ -117,6 +121,21 @@ export async function runColdBench(
         bestRatio: Math.min(...ours.map((r) => r.ms)) / Math.min(...floor.map((r) => r.ms)),
       });
     }
+    // Counted after the timing, so valgrind's processes do not disturb it.
+    const valgrind = await hasValgrind();
+    const emptyModule = join(dir, 'empty.mjs');
+    writeFileSync(emptyModule, '');
+    const counted = valgrind
+      ? await countedRatios(
+          timed.map((row) => row.files),
+          emptyModule,
+          env,
+        )
+      : [];
+    const rows: ColdBenchRow[] = timed.map(({ files: _, ...row }, index) => ({
+      ...row,
+      countedRatio: counted[index],
+    }));
     log('');
     log(
       formatTable(
@@ -130,6 +149,7 @@ export async function runColdBench(
           'ratio',
           'CPU ratio',
           'best ratio',
+          'counted ratio',
           `<= ${MAX_COLD_RATIO}x`,
         ],
         rows.map((row) => [
@@ -142,12 +162,18 @@ export async function runColdBench(
           `${row.ratio.toFixed(2)}x`,
           `${row.cpuRatio.toFixed(2)}x`,
           `${row.bestRatio.toFixed(2)}x`,
+          row.countedRatio === undefined ? '-' : `${row.countedRatio.toFixed(3)}x`,
           verdict(row),
         ]),
       ),
     );
     log(
       `median of ${runs} fresh processes each, interleaved with the baseline; best: fastest against fastest; Node ${process.version}`,
+    );
+    log(
+      valgrind
+        ? 'counted: instructions of the import (beyond an empty module), valgrind cachegrind with node --predictable: the same on every run'
+        : 'counted: not measured, valgrind not found (apt-get install valgrind)',
     );
     return rows;
   } finally {

@@ -33,9 +33,9 @@ const CLIENTS = {
 /**
  * The part of a cold init that does not grow with the bundle (Node's module loader, built-ins, the
  * clients' set-up), in KB of minified bundle. Fitted on the collector, whose cold init is 1.27x to
- * 1.30x its bare clients' (timed and counted in instructions, docs/benchmarks.md "Lambda bundles and
- * cold init"): with it, (FIXED + bundle) / (FIXED + baseline) gives the other functions' timed ratios
- * within 0.1x. V8 reads every byte of a bundle at cold start, so bytes are what the ratio follows.
+ * 1.30x its bare clients' timed and 1.281x counted in instructions (docs/benchmarks.md "Lambda bundles
+ * and cold init"): with it, (FIXED + bundle) / (FIXED + baseline) gives the other functions' counted
+ * ratios within 0.02x. V8 reads every byte of a bundle at cold start, so bytes are what the ratio follows.
  */
 export const FIXED_COLD_KB = 250;
 
