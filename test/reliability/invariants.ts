@@ -183,6 +183,20 @@ function failedIds(run: RunObservation): Set<string> {
   );
 }
 
+/**
+ * Whether a viewer path of a distribution waits in a pending set: as itself, or under a wildcard there.
+ * Fresh changes wait as their exact paths; what a refused request issued in part could not issue waits
+ * as planned, so `/dir/it's.html` (a `'` is planned as a wildcard before it) waits as `/dir/it*`.
+ */
+export function isPending(pending: ReadonlySet<string>, distributionId: string, path: string): boolean {
+  const entry = `${distributionId} ${path}`;
+  if (pending.has(entry)) return true;
+  for (const waiting of pending) {
+    if (waiting.endsWith('*') && entry.startsWith(waiting.slice(0, -1))) return true;
+  }
+  return false;
+}
+
 /** Invariant 1: fresh, or waiting: in a pending set, or dead-lettered with a reason. */
 function checkFresh(run: RunObservation, violations: string[]) {
   const failed = failedIds(run);
@@ -200,7 +214,7 @@ function checkFresh(run: RunObservation, violations: string[]) {
   const lostKeys = new Set<string>();
   for (const entry of run.freshness.stale) {
     const id = `${entry.bucket}/${entry.key}`;
-    if (reasoned.has(id) || run.pending.has(`${entry.distributionId} ${entry.path}`)) {
+    if (reasoned.has(id) || isPending(run.pending, entry.distributionId, entry.path)) {
       deadLettered++;
       continue;
     }
