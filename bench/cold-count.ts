@@ -49,24 +49,17 @@ export async function countInstructions(file: string, env: Record<string, string
 
 /**
  * Counted cold-init ratio of each `[ours, baseline]` pair: instructions of the import beyond an empty
- * module's, ours over the baseline's. Counts run two at a time (they do not depend on load).
+ * module's, ours over the baseline's. All counts run at once: they do not depend on load.
  */
 export async function countedRatios(
   pairs: readonly (readonly [ours: string, baseline: string])[],
   emptyModule: string,
   env: Record<string, string>,
 ): Promise<number[]> {
-  const files = [emptyModule, ...pairs.flat()];
-  const counts: number[] = new Array(files.length).fill(Number.NaN);
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < files.length; index = next++) {
-      counts[index] = await countInstructions(files[index] as string, env);
-    }
-  };
-  await Promise.all([worker(), worker()]);
-  const [empty = Number.NaN, ...rest] = counts;
+  const [empty = Number.NaN, ...counts] = await Promise.all(
+    [emptyModule, ...pairs.flat()].map((file) => countInstructions(file, env)),
+  );
   return pairs.map(
-    (_, index) => ((rest[2 * index] ?? Number.NaN) - empty) / ((rest[2 * index + 1] ?? Number.NaN) - empty),
+    (_, index) => ((counts[2 * index] ?? Number.NaN) - empty) / ((counts[2 * index + 1] ?? Number.NaN) - empty),
   );
 }

@@ -98,7 +98,8 @@ export async function runColdBench(
     const bundles = await buildFunctionBundles(dir, undefined, settings);
     printBundleSizes(bundles, log);
     const env = deployedEnvironment();
-    const timed: (Omit<ColdBenchRow, 'countedRatio'> & { readonly files: readonly [string, string] })[] = [];
+    const timed: Omit<ColdBenchRow, 'countedRatio'>[] = [];
+    const pairs: (readonly [ours: string, baseline: string])[] = [];
     for (const bundle of bundles) {
       const baseline = await buildBaselineBundle(bundle.name, dir, settings);
       const ours: ColdInit[] = [];
@@ -109,8 +110,8 @@ export async function runColdBench(
       }
       const [ms, baselineMs] = [median(ours.map((r) => r.ms)), median(floor.map((r) => r.ms))];
       const cpuRatio = median(ours.map((r) => r.cpuMs)) / median(floor.map((r) => r.cpuMs));
+      pairs.push([bundle.file, baseline.file]);
       timed.push({
-        files: [bundle.file, baseline.file],
         name: bundle.name,
         bundleKb: kb(bundle.bytes),
         baselineKb: kb(baseline.bytes),
@@ -125,17 +126,8 @@ export async function runColdBench(
     const valgrind = await hasValgrind();
     const emptyModule = join(dir, 'empty.mjs');
     writeFileSync(emptyModule, '');
-    const counted = valgrind
-      ? await countedRatios(
-          timed.map((row) => row.files),
-          emptyModule,
-          env,
-        )
-      : [];
-    const rows: ColdBenchRow[] = timed.map(({ files: _, ...row }, index) => ({
-      ...row,
-      countedRatio: counted[index],
-    }));
+    const counted = valgrind ? await countedRatios(pairs, emptyModule, env) : [];
+    const rows: ColdBenchRow[] = timed.map((row, index) => ({ ...row, countedRatio: counted[index] }));
     log('');
     log(
       formatTable(

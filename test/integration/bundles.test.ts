@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctionBundles, type FunctionBundle } from '../../shared/deploy/function-bundles.ts';
 import {
   buildBaselineBundle,
+  type ColdInit,
   deployedEnvironment,
   FUNCTION_CLIENTS,
   kbOverClientsWithin,
@@ -38,6 +39,14 @@ describe('function bundles', () => {
     const baseline = baselines.get(bundle.name);
     if (baseline === undefined) throw new Error(`expected a baseline for ${bundle.name}, got none`);
     return baseline;
+  };
+
+  /** Each bundle loaded once in a fresh process, shared by the tests that read its cold init. */
+  const coldInits = new Map<string, Promise<ColdInit>>();
+  const coldInitOf = (file: string): Promise<ColdInit> => {
+    const known = coldInits.get(file) ?? measureColdInit(file, deployedEnvironment());
+    coldInits.set(file, known);
+    return known;
   };
 
   beforeAll(async () => {
@@ -98,7 +107,7 @@ describe('function bundles', () => {
   it('loads each bundle in a fresh Node process: config read, clients created', async () => {
     // Act
     const loaded = await Promise.all(
-      bundles.map(async (bundle) => [bundle.name, await measureColdInit(bundle.file, deployedEnvironment())] as const),
+      bundles.map(async (bundle) => [bundle.name, await coldInitOf(bundle.file)] as const),
     );
     // Assess
     expect(loaded.map(([name]) => name).sort()).toEqual(Object.keys(FUNCTION_CLIENTS).sort());
@@ -110,9 +119,7 @@ describe('function bundles', () => {
     // only when one is long, shared/adapters/ledger-items.ts).
     const extra = await Promise.all(
       bundles.map(async (bundle) => {
-        const [ours, bare] = await Promise.all(
-          [bundle.file, baselineOf(bundle).file].map((file) => measureColdInit(file, deployedEnvironment())),
-        );
+        const [ours, bare] = await Promise.all([bundle.file, baselineOf(bundle).file].map(coldInitOf));
         return [bundle.name, ours?.builtins.filter((name) => !bare?.builtins.includes(name))] as const;
       }),
     );
